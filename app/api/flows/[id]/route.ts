@@ -1,0 +1,18 @@
+import { RenameFlowInput } from '@/engine/flow/schema';
+import { flowService } from '@/lib/server/context';
+import { noContent, readBody, route } from '@/lib/server/route';
+
+export const dynamic = 'force-dynamic';
+type Params = { id: string };
+
+export const GET = route<Params>(async (_request, { id }) => Response.json({ flow: await flowService().getFlow(id) }));
+
+export const PATCH = route<Params>(async (request, { id }) => {
+  const { name } = await readBody(request, RenameFlowInput);
+  return Response.json({ flow: await flowService().renameFlow(id, name) });
+});
+
+export const DELETE = route<Params>(async (_request, { id }) => {
+  await flowService().deleteFlow(id);
+  return noContent();
+});

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/**
+ * Processor-specific views pushed with the stats (`ProcessorStatus.view`, typed `unknown` in the
+ * protocol). Parsed here, so a processor that changes its view degrades to "no view", not a crash.
+ */
+
+export const InspectView = z.object({
+  records: z.array(
+    z.object({
+      id: z.string(),
+      attributes: z.record(z.string(), z.string()),
+      content: z.unknown(),
+      entryTime: z.number(),
+    }),
+  ),
+});
+export type InspectView = z.infer<typeof InspectView>;
+export type InspectedRecord = InspectView['records'][number];
+
+export const CountView = z.object({ count: z.number() });
+
+export function inspectViewOf(view: unknown): InspectView | undefined {
+  const parsed = InspectView.safeParse(view);
+  return parsed.success ? parsed.data : undefined;
+}
+
+export function countOf(view: unknown): number | undefined {
+  const parsed = CountView.safeParse(view);
+  return parsed.success ? parsed.data.count : undefined;
+}

@@ -1,0 +1,13 @@
+import { implement } from '../../sdk';
+import { countSpec } from './spec';
+
+export default implement(countSpec, () => {
+  let count = 0;
+  return {
+    onTrigger(batch, session) {
+      count += batch.length;
+      for (const record of batch) session.drop(record);
+    },
+    view: () => ({ count }),
+  };
+});

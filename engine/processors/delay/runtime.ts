@@ -1,0 +1,10 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { implement } from '../../sdk';
+import { delaySpec } from './spec';
+
+export default implement(delaySpec, ({ props }) => ({
+  async onTrigger(batch, session) {
+    await sleep(props.delayMs);
+    for (const record of batch) session.transfer(record, 'success');
+  },
+}));

@@ -1,0 +1,25 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { runProcessor } from '../../testing/run-processor';
+import generate from './runtime';
+
+test('evaluates the template per record with $i and the extension functions, up to the limit', async () => {
+  const run = await runProcessor(generate)
+    .props({ template: '{"n": $i, "q": $randomInt(1, 3), "sku": $pick(["a", "b"]), "id": $uuid()}', rate: 0, limit: 250 })
+    .batch(100)
+    .run(4);
+  const records = run.routed('success').map((r) => r.content as { n: number; q: number; sku: string; id: string });
+  assert.deepEqual(records.map((r) => r.n), Array.from({ length: 250 }, (_, i) => i));
+  assert.ok(records.every((r) => r.q >= 1 && r.q <= 3 && ['a', 'b'].includes(r.sku) && r.id.length === 36));
+});
+
+test('a rate limits how many records each trigger may create', async () => {
+  const run = runProcessor(generate).props({ template: '{"n": $i}', rate: 100, limit: 0 }).batch(1000);
+  await run.run();
+  await sleep(200);
+  await run.run();
+  const made = run.routed('success').length;
+  // 200 ms at 100/s is about 20 records; never a whole batch
+  assert.ok(made >= 10 && made <= 30, `made ${made}`);
+});

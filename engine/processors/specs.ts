@@ -1,0 +1,23 @@
+import type { AnySpec } from '../sdk';
+import { countSpec } from './count/spec';
+import { delaySpec } from './delay/spec';
+import { generateRecordsSpec } from './generate-records/spec';
+import { inspectSpec } from './inspect/spec';
+import { routeOnFieldSpec } from './route-on-field/spec';
+import { transformSpec } from './transform/spec';
+
+/** Every processor type's spec (browser-safe): the palette, the forms and validation read this. */
+export const processorSpecs: readonly AnySpec[] = [
+  generateRecordsSpec,
+  transformSpec,
+  routeOnFieldSpec,
+  delaySpec,
+  inspectSpec,
+  countSpec,
+];
+
+const byType = new Map(processorSpecs.map((s) => [s.type, s]));
+
+export function specOf(type: string): AnySpec | undefined {
+  return byType.get(type);
+}

@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { runProcessor } from '../../testing/run-processor';
+import transform from './runtime';
+
+test('merge mode adds the expression result to each record', async () => {
+  const run = await runProcessor(transform).props({ expression: '{"total": qty * price}' }).enqueue([{ qty: 2, price: 5 }, { qty: 3, price: 1 }]).run();
+  assert.deepEqual(run.routed('success').map((r) => r.content), [{ qty: 2, price: 5, total: 10 }, { qty: 3, price: 1, total: 3 }]);
+});
+
+test('replace mode makes the result the record; ids and lineage are kept', async () => {
+  const run = runProcessor(transform).props({ expression: 'sku', mode: 'replace' }).enqueue([{ sku: 'PF-110' }]);
+  await run.run();
+  const [out] = run.routed('success');
+  assert.equal(out.content, 'PF-110');
+  assert.equal(out.size, 'PF-110'.length + 2);
+});
+
+test('records the expression cannot handle go to failure with the reason, the rest to success', async () => {
+  const run = await runProcessor(transform)
+    .props({ expression: '$number(qty) * 2 > 2 ? {"big": true} : "small"' })
+    .enqueue([{ qty: 5 }, { qty: 1 }, { qty: 'abc' }, 'not an object'])
+    .run();
+  assert.deepEqual(run.routed('success').map((r) => r.content), [{ qty: 5, big: true }]);
+  const failures = run.routed('failure');
+  assert.equal(failures.length, 3);
+  assert.match(failures[0].attributes['transform.error'], /return an object/);
+  assert.match(failures[1].attributes['transform.error'], /Unable to cast value to a number/);
+  assert.ok(failures.every((r) => r.attributes['transform.error']));
+});

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+/**
+ * The live channel between the engine and every editor viewing a flow: event names and payloads,
+ * defined once and imported by the server bridge and the browser.
+ */
+
+export const Bulletin = z.object({
+  at: z.number(),
+  level: z.enum(['WARNING', 'ERROR']),
+  message: z.string(),
+});
+export type Bulletin = z.infer<typeof Bulletin>;
+
+export const ProcessorStatus = z.object({
+  state: z.enum(['RUNNING', 'STOPPED', 'INVALID']),
+  /** Records taken from input queues / routed to connections, since the processor was loaded. */
+  in: z.number(),
+  out: z.number(),
+  bytesIn: z.number(),
+  bytesOut: z.number(),
+  /** Records processed (taken, or created by a source) per second over the last 1 s, 1 min, 5 min. */
+  rate1s: z.number(),
+  rate1m: z.number(),
+  rate5m: z.number(),
+  errors: z.number(),
+  activeTasks: z.number(),
+  /** Epoch ms until which the processor is penalized after a failure, if it is. */
+  penalizedUntil: z.number().optional(),
+  /** True when an outgoing connection is full, so the engine is not scheduling it. */
+  backPressured: z.boolean(),
+  validationErrors: z.array(z.string()),
+  bulletins: z.array(Bulletin),
+  /** Processor-specific view (recent records of an Inspect sink, say). */
+  view: z.unknown().optional(),
+});
+export type ProcessorStatus = z.infer<typeof ProcessorStatus>;
+
+export const ConnectionStatus = z.object({
+  queued: z.number(),
+  bytes: z.number(),
+  countThreshold: z.number(),
+  bytesThreshold: z.number(),
+  /** Fill level of the fuller of the two thresholds, 0..100+ (thresholds are soft). */
+  percent: z.number(),
+  backPressure: z.boolean(),
+});
+export type ConnectionStatus = z.infer<typeof ConnectionStatus>;
+
+export const FlowStats = z.object({
+  flowId: z.string(),
+  at: z.number(),
+  processors: z.record(z.string(), ProcessorStatus),
+  connections: z.record(z.string(), ConnectionStatus),
+});
+export type FlowStats = z.infer<typeof FlowStats>;
+
+/** How often the engine pushes stats to viewers. */
+export const STATS_INTERVAL_MS = 500;
+
+export const Events = {
+  /** client → server: start receiving a flow's live events. */
+  subscribe: 'flow:subscribe',
+  unsubscribe: 'flow:unsubscribe',
+  /** server → client: a stats snapshot of one flow. */
+  stats: 'flow:stats',
+  /** server → client: the flow's graph was changed (by anyone); refetch it. */
+  changed: 'flow:changed',
+} as const;
+
+export interface ServerToClientEvents {
+  [Events.stats]: (stats: FlowStats) => void;
+  [Events.changed]: (change: { flowId: string }) => void;
+}
+
+export interface ClientToServerEvents {
+  [Events.subscribe]: (flowId: string) => void;
+  [Events.unsubscribe]: (flowId: string) => void;
+}
+
+/** socket.io room of one flow. */
+export const flowRoom = (flowId: string) => `flow:${flowId}`;

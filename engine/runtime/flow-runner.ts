@@ -1,0 +1,140 @@
+import { relationshipsOf, type ProcessorImplementation } from '../sdk/define-processor';
+import type { FlowGraph } from '../flow/schema';
+import { validateFlow } from '../flow/validate';
+import type { FlowStats } from '../protocol';
+import { Connection } from './connection';
+import { ProcessorNode, errorMessage } from './processor-node';
+import type { Scheduler } from './scheduler';
+
+export interface StartResult {
+  started: string[];
+  invalid: { processorId: string; issues: { property?: string; message: string }[] }[];
+  failed: { processorId: string; error: string }[];
+}
+
+/**
+ * A loaded flow: processor nodes wired by connections. `load` reconciles with a new version of the
+ * graph, keeping queued records and running processors of everything that still exists.
+ */
+export class FlowRunner {
+  readonly nodes = new Map<string, ProcessorNode>();
+  readonly connections = new Map<string, Connection>();
+
+  constructor(
+    public graph: FlowGraph,
+    private readonly implementationOf: (type: string) => ProcessorImplementation | undefined,
+    private readonly scheduler: Scheduler,
+  ) {
+    this.load(graph);
+  }
+
+  load(graph: FlowGraph): void {
+    this.graph = graph;
+    const processorIds = new Set(graph.processors.map((p) => p.id));
+    for (const [id, node] of this.nodes) {
+      if (processorIds.has(id)) continue;
+      this.scheduler.remove(node);
+      void node.stop();
+      this.nodes.delete(id);
+    }
+    for (const config of graph.processors) {
+      const node = this.nodes.get(config.id);
+      if (node) node.config = config;
+      else this.nodes.set(config.id, new ProcessorNode(config, this.implementationOf(config.type)));
+    }
+    const connectionIds = new Set(graph.connections.map((c) => c.id));
+    for (const id of this.connections.keys()) if (!connectionIds.has(id)) this.connections.delete(id);
+    for (const config of graph.connections) {
+      const existing = this.connections.get(config.id);
+      if (existing) {
+        existing.countThreshold = config.countThreshold;
+        existing.bytesThreshold = config.bytesThreshold;
+      } else {
+        this.connections.set(config.id, new Connection(config, config, this.scheduler.wake));
+      }
+    }
+    this.wire();
+    const issues = validateFlow(graph, (type) => this.implementationOf(type)?.spec);
+    for (const [id, node] of this.nodes) node.validationIssues = issues.get(id) ?? [];
+    this.scheduler.wake();
+  }
+
+  async start(processorIds?: readonly string[]): Promise<StartResult> {
+    const result: StartResult = { started: [], invalid: [], failed: [] };
+    for (const node of this.select(processorIds)) {
+      if (node.state === 'RUNNING') continue;
+      if (node.validationIssues.length > 0) {
+        result.invalid.push({ processorId: node.id, issues: node.validationIssues });
+        continue;
+      }
+      try {
+        await node.start();
+        this.scheduler.add(node);
+        result.started.push(node.id);
+      } catch (error) {
+        result.failed.push({ processorId: node.id, error: errorMessage(error) });
+      }
+    }
+    return result;
+  }
+
+  async stop(processorIds?: readonly string[]): Promise<void> {
+    await Promise.all(
+      this.select(processorIds).map((node) => {
+        this.scheduler.remove(node);
+        return node.stop();
+      }),
+    );
+  }
+
+  sample(now: number): void {
+    for (const node of this.nodes.values()) node.rates.sample(now, node.counters.processed);
+  }
+
+  stats(now: number, intervalMs: number): FlowStats {
+    const processors: FlowStats['processors'] = {};
+    for (const [id, node] of this.nodes) processors[id] = node.status(now, intervalMs);
+    const connections: FlowStats['connections'] = {};
+    for (const [id, c] of this.connections) {
+      connections[id] = {
+        queued: c.size,
+        bytes: c.bytes,
+        countThreshold: c.countThreshold,
+        bytesThreshold: c.bytesThreshold,
+        percent: c.percent,
+        backPressure: c.isFull,
+      };
+    }
+    return { flowId: this.graph.id, at: now, processors, connections };
+  }
+
+  private select(processorIds?: readonly string[]): ProcessorNode[] {
+    if (!processorIds) return [...this.nodes.values()];
+    return processorIds.map((id) => {
+      const node = this.nodes.get(id);
+      if (!node) throw new Error(`no processor ${id} in flow ${this.graph.id}`);
+      return node;
+    });
+  }
+
+  /** Point every node at its input connections and, per relationship, its output connections. */
+  private wire(): void {
+    for (const node of this.nodes.values()) {
+      node.inputs = [];
+      node.outputs = new Map();
+      const spec = node.implementation?.spec;
+      if (!spec) continue;
+      for (const relationship of relationshipsOf(spec, node.config.properties)) {
+        const connected = [...this.connections.values()].filter(
+          (c) => c.config.sourceId === node.id && c.config.relationship === relationship,
+        );
+        if (connected.length > 0 || node.config.autoTerminated.includes(relationship)) {
+          node.outputs.set(relationship, connected);
+        }
+      }
+    }
+    for (const connection of this.connections.values()) {
+      this.nodes.get(connection.config.targetId)?.inputs.push(connection);
+    }
+  }
+}

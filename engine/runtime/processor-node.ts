@@ -1,0 +1,208 @@
+import type { ProcessorImplementation, ProcessorRuntime, ValidationIssue } from '../sdk/define-processor';
+import type { FlowRecord } from '../sdk/record';
+import type { ProcessorConfig } from '../flow/schema';
+import type { Bulletin, ProcessorStatus } from '../protocol';
+import type { Connection } from './connection';
+import { RateHistory } from './rates';
+import { Session } from './session';
+
+const MAX_BULLETINS = 5;
+/** Records taken from one input connection for one trigger. */
+type Batch = { connection: Connection; records: FlowRecord[] };
+/** First penalty after a failure; doubles with each consecutive failure up to the maximum. */
+const BASE_PENALTY_MS = 500;
+const MAX_PENALTY_MS = 30_000;
+
+/**
+ * One processor of a loaded flow: its runtime instance while running, its connections, counters
+ * and bulletins. It knows how to run one trigger (take a batch, session, commit or roll back); the
+ * scheduler decides when.
+ */
+export class ProcessorNode {
+  state: 'RUNNING' | 'STOPPED' = 'STOPPED';
+  inputs: Connection[] = [];
+  /** Relationship → connections; an empty list is an auto-terminated relationship. */
+  outputs = new Map<string, Connection[]>();
+  validationIssues: ValidationIssue[] = [];
+  activeTasks = 0;
+  penalizedUntil = 0;
+  yieldUntil = 0;
+  private runtime?: ProcessorRuntime;
+  /** The last runtime, kept after stop so its view (recent records, say) stays visible. */
+  private viewSource?: ProcessorRuntime;
+  private consecutiveFailures = 0;
+  private nextInput = 0;
+  private idle?: Promise<void>;
+  private settleIdle?: () => void;
+  readonly counters = { in: 0, out: 0, bytesIn: 0, bytesOut: 0, processed: 0, errors: 0 };
+  readonly rates = new RateHistory();
+  readonly bulletins: Bulletin[] = [];
+
+  constructor(
+    public config: ProcessorConfig,
+    readonly implementation: ProcessorImplementation | undefined,
+  ) {
+    // baseline, so work done before the first stats tick still counts in the rates
+    this.rates.sample(Date.now(), 0);
+  }
+
+  get id(): string {
+    return this.config.id;
+  }
+
+  get isSource(): boolean {
+    return this.implementation?.spec.input === 'forbidden';
+  }
+
+  get backPressured(): boolean {
+    for (const connections of this.outputs.values()) {
+      for (const connection of connections) if (connection.isFull) return true;
+    }
+    return false;
+  }
+
+  /** Whether the scheduler may trigger it now; the earliest time it might be, otherwise. */
+  readyAt(now: number): number | 'ready' | 'never' {
+    if (this.state !== 'RUNNING' || this.activeTasks > 0) return 'never';
+    const waitUntil = Math.max(this.penalizedUntil, this.yieldUntil);
+    if (waitUntil > now) return waitUntil;
+    if (this.backPressured) return 'never';
+    if (!this.isSource && !this.inputs.some((c) => c.size > 0)) return 'never';
+    return 'ready';
+  }
+
+  async start(): Promise<void> {
+    if (this.state === 'RUNNING') return;
+    if (!this.implementation) throw new Error(`unknown processor type "${this.config.type}"`);
+    if (this.validationIssues.length > 0) {
+      throw new Error(`invalid: ${this.validationIssues.map((i) => (i.property ? `${i.property}: ` : '') + i.message).join('; ')}`);
+    }
+    const props = this.implementation.spec.properties.parse(this.config.properties);
+    try {
+      this.runtime = await this.implementation.create({
+        processorId: this.id,
+        name: this.config.name,
+        props,
+        batchSize: this.config.batchSize,
+      });
+    } catch (error) {
+      const message = `start failed: ${errorMessage(error)}`;
+      this.bulletin('ERROR', message);
+      throw new Error(message, { cause: error });
+    }
+    this.viewSource = this.runtime;
+    this.consecutiveFailures = 0;
+    this.penalizedUntil = 0;
+    this.yieldUntil = 0;
+    this.state = 'RUNNING';
+  }
+
+  /** Stop scheduling, let a running task finish, then release the runtime's resources. */
+  async stop(): Promise<void> {
+    if (this.state === 'STOPPED') return;
+    this.state = 'STOPPED';
+    if (this.activeTasks > 0) await this.idle;
+    const runtime = this.runtime;
+    this.runtime = undefined;
+    try {
+      await runtime?.onStop?.();
+    } catch (error) {
+      this.bulletin('WARNING', `stop: ${errorMessage(error)}`);
+    }
+  }
+
+  /** Run one trigger. Returns a promise only when the processor's onTrigger is asynchronous. */
+  trigger(now: number): void | Promise<void> {
+    const runtime = this.runtime!;
+    const source = this.takeBatch();
+    const batch = source ? source.records : [];
+    const session = new Session(batch, this.outputs, now);
+    let pending: void | Promise<void>;
+    try {
+      pending = runtime.onTrigger(batch, session);
+    } catch (error) {
+      return this.rollback(source, error, now);
+    }
+    if (!pending || typeof (pending as Promise<void>).then !== 'function') {
+      return this.commit(session, batch, source, now);
+    }
+    this.activeTasks++;
+    this.idle = new Promise((resolve) => (this.settleIdle = resolve));
+    return (pending as Promise<void>).then(
+      () => this.commit(session, batch, source, Date.now()),
+      (error) => this.rollback(source, error, Date.now()),
+    ).finally(() => {
+      this.activeTasks--;
+      this.settleIdle?.();
+    });
+  }
+
+  status(now: number, intervalMs: number): ProcessorStatus {
+    return {
+      state: this.validationIssues.length > 0 && this.state === 'STOPPED' ? 'INVALID' : this.state,
+      in: this.counters.in,
+      out: this.counters.out,
+      bytesIn: this.counters.bytesIn,
+      bytesOut: this.counters.bytesOut,
+      rate1s: this.rates.rate(Math.max(1000, intervalMs)),
+      rate1m: this.rates.rate(60_000),
+      rate5m: this.rates.rate(300_000),
+      errors: this.counters.errors,
+      activeTasks: this.activeTasks,
+      penalizedUntil: this.penalizedUntil > now ? this.penalizedUntil : undefined,
+      backPressured: this.state === 'RUNNING' && this.backPressured,
+      validationErrors: this.validationIssues.map((i) => (i.property ? `${i.property}: ${i.message}` : i.message)),
+      bulletins: [...this.bulletins],
+      view: this.viewSource?.view?.(),
+    };
+  }
+
+  bulletin(level: Bulletin['level'], message: string): void {
+    this.bulletins.push({ at: Date.now(), level, message });
+    if (this.bulletins.length > MAX_BULLETINS) this.bulletins.shift();
+  }
+
+  /** Round-robin over the input connections that have records. */
+  private takeBatch(): Batch | undefined {
+    for (let i = 0; i < this.inputs.length; i++) {
+      const connection = this.inputs[(this.nextInput + i) % this.inputs.length];
+      if (connection.size > 0) {
+        this.nextInput = (this.nextInput + i + 1) % this.inputs.length;
+        return { connection, records: connection.poll(this.config.batchSize) };
+      }
+    }
+    return undefined;
+  }
+
+  private commit(session: Session, batch: FlowRecord[], source: Batch | undefined, now: number): void {
+    let result;
+    try {
+      result = session.commit();
+    } catch (error) {
+      return this.rollback(source, error, now);
+    }
+    this.counters.in += batch.length;
+    for (const record of batch) this.counters.bytesIn += record.size;
+    this.counters.out += result.out;
+    this.counters.bytesOut += result.bytesOut;
+    this.counters.processed += batch.length + result.created;
+    this.consecutiveFailures = 0;
+    if (session.yieldMs > 0) this.yieldUntil = now + session.yieldMs;
+  }
+
+  /** Undo a trigger: the batch goes back to the head of its queue; the processor is penalized. */
+  private rollback(source: Batch | undefined, error: unknown, now: number): void {
+    source?.connection.requeue(source.records);
+    this.counters.errors++;
+    this.consecutiveFailures++;
+    const penalty = Math.min(BASE_PENALTY_MS * 2 ** (this.consecutiveFailures - 1), MAX_PENALTY_MS);
+    this.penalizedUntil = now + penalty;
+    this.bulletin('ERROR', `${errorMessage(error)} (batch of ${source?.records.length ?? 0} rolled back; retry in ${penalty} ms)`);
+  }
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (error && typeof error === 'object' && 'message' in error) return String((error as { message: unknown }).message);
+  return String(error);
+}

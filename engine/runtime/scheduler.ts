@@ -1,0 +1,75 @@
+import type { ProcessorNode } from './processor-node';
+
+/** How long one pass over the processors may hold the event loop before yielding to I/O. */
+const SLICE_MS = 20;
+
+/**
+ * Triggers running processors when they can work: input waiting (or a source), no back pressure,
+ * not penalized or yielding. Event-driven: it sleeps when nothing is ready and wakes on offer,
+ * start, task completion or the earliest penalty/yield expiry. Each pass visits every processor
+ * once, so a hot processor cannot starve the others; passes are bounded in time and separated by
+ * setImmediate, so the HTTP server and socket.io keep being served under full load.
+ */
+export class Scheduler {
+  private readonly nodes = new Set<ProcessorNode>();
+  private immediate?: NodeJS.Immediate;
+  private timer?: NodeJS.Timeout;
+  private inPass = false;
+
+  add(node: ProcessorNode): void {
+    this.nodes.add(node);
+    this.wake();
+  }
+
+  remove(node: ProcessorNode): void {
+    this.nodes.delete(node);
+  }
+
+  /** Something changed (records offered, a task finished): run a pass soon. */
+  wake = (): void => {
+    if (this.inPass || this.immediate) return;
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    this.immediate = setImmediate(this.pass);
+  };
+
+  stop(): void {
+    if (this.immediate) clearImmediate(this.immediate);
+    if (this.timer) clearTimeout(this.timer);
+    this.immediate = this.timer = undefined;
+    this.nodes.clear();
+  }
+
+  private pass = (): void => {
+    this.immediate = undefined;
+    this.inPass = true;
+    const deadline = performance.now() + SLICE_MS;
+    let progressed = false;
+    let nextAt = Infinity;
+    try {
+      let progressedThisRound: boolean;
+      do {
+        progressedThisRound = false;
+        nextAt = Infinity;
+        for (const node of this.nodes) {
+          const now = Date.now();
+          const ready = node.readyAt(now);
+          if (ready === 'ready') {
+            const task = node.trigger(now);
+            if (task) task.then(this.wake);
+            progressedThisRound = progressed = true;
+          } else if (typeof ready === 'number') {
+            nextAt = Math.min(nextAt, ready);
+          }
+          if (performance.now() > deadline) break;
+        }
+      } while (progressedThisRound && performance.now() < deadline);
+    } finally {
+      this.inPass = false;
+    }
+    if (progressed) this.wake();
+    else if (nextAt < Infinity) this.timer = setTimeout(this.wake, Math.max(0, nextAt - Date.now()));
+  };
+}

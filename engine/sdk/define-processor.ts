@@ -1,0 +1,136 @@
+import type { z } from 'zod';
+import type { FlowRecord } from './record';
+
+/**
+ * Metadata a property schema carries through zod's `.meta()`; the property form, docs and palette
+ * read it. Declared on zod's GlobalMeta so `.meta({...})` is type-checked everywhere.
+ */
+declare module 'zod' {
+  interface GlobalMeta {
+    label?: string;
+    /** The property holds an expression in this language, evaluated per record. */
+    expression?: 'jsonata';
+    /** Render as a multi-line editor. */
+    multiline?: boolean;
+    /** Never sent back to the browser in clear, never logged. */
+    sensitive?: boolean;
+    placeholder?: string;
+    /** Form layout order; lower first. */
+    order?: number;
+  }
+}
+
+export type ProcessorCategory = 'Sources' | 'Transform' | 'Routing' | 'Sinks' | 'Utility';
+
+export interface RelationshipSpec<N extends string = string> {
+  readonly name: N;
+  readonly description: string;
+}
+
+/** A property-level problem: `property` names the field, absent for processor-wide problems. */
+export interface ValidationIssue {
+  readonly property?: string;
+  readonly message: string;
+}
+
+/**
+ * Everything the platform knows about a processor type, declared once. From it come the palette
+ * entry, the property form, validation (form, API, engine start) and docs. A spec imports only zod
+ * and this sdk, so the browser can load it; the runtime lives in a separate Node-only file.
+ */
+export interface ProcessorSpec<
+  P extends z.ZodObject = z.ZodObject,
+  R extends string = string,
+  D extends boolean = boolean,
+> {
+  readonly type: string;
+  readonly version: number;
+  readonly category: ProcessorCategory;
+  readonly summary: string;
+  /** Whether the processor takes records from incoming connections. Sources do not. */
+  readonly input: 'required' | 'forbidden';
+  readonly properties: P;
+  readonly relationships: readonly RelationshipSpec<R>[];
+  /** Set when the processor adds relationships from its configuration (one per route, say). */
+  readonly dynamic?: D;
+  /** The configuration-dependent relationships; required when `dynamic` is true. */
+  readonly dynamicRelationships?: (props: z.infer<P>) => string[];
+  /** Cross-field checks that a single property schema cannot express. */
+  readonly validate?: (props: z.infer<P>) => ValidationIssue[];
+}
+
+export type AnySpec = ProcessorSpec<z.ZodObject, string, boolean>;
+export type PropsOf<S extends AnySpec> = z.infer<S['properties']>;
+/** Relationship names a processor may route to: the declared ones, or any string when dynamic. */
+export type RelationshipOf<S extends AnySpec> =
+  S extends ProcessorSpec<z.ZodObject, infer R, infer D> ? (D extends true ? R | (string & {}) : R) : never;
+
+export function defineProcessor<const P extends z.ZodObject, const R extends string, const D extends boolean = false>(
+  spec: ProcessorSpec<P, R, D>,
+): ProcessorSpec<P, R, D> {
+  if (spec.dynamic && !spec.dynamicRelationships) {
+    throw new Error(`processor ${spec.type}: dynamic relationships need dynamicRelationships()`);
+  }
+  return spec;
+}
+
+/** All relationships of a configured processor: declared plus dynamic. */
+export function relationshipsOf(spec: AnySpec, props: unknown): string[] {
+  const names = spec.relationships.map((r) => r.name);
+  if (spec.dynamicRelationships) {
+    const parsed = spec.properties.safeParse(props);
+    if (parsed.success) names.push(...spec.dynamicRelationships(parsed.data));
+  }
+  return names;
+}
+
+/**
+ * The session a processor routes through. The engine owns it: it commits when onTrigger returns and
+ * rolls back (records return to the input queue, the processor is penalized) when it throws. Every
+ * record taken or created must be transferred or dropped, or the commit fails.
+ */
+export interface ProcessSession<R extends string = string> {
+  /** Route a record (an input, one returned by `update`, or one `create`d) to a relationship. */
+  transfer(record: FlowRecord, relationship: R): void;
+  /** Remove a record from the flow on purpose (a sink consumed it, a filter rejected it). */
+  drop(record: FlowRecord): void;
+  /** A new record with no parent (sources). */
+  create(content: unknown, attributes?: Record<string, string>): FlowRecord;
+  /** A copy with a new id (lineage: this record), to route to a second place. */
+  clone(record: FlowRecord): FlowRecord;
+  /** The same record (same id and lineage) with new content and/or added attributes. */
+  update(record: FlowRecord, change: { content?: unknown; attributes?: Record<string, string> }): FlowRecord;
+  /** Do not schedule this processor again for `ms` (a source with nothing to do, a rate limit). */
+  yield(ms: number): void;
+}
+
+export interface ProcessorContext<P> {
+  readonly processorId: string;
+  readonly name: string;
+  readonly props: P;
+  /** Most records per trigger; a source creates at most this many per trigger. */
+  readonly batchSize: number;
+}
+
+export interface ProcessorRuntime<R extends string = string> {
+  /** Called with a batch from the input queue (empty for sources). */
+  onTrigger(batch: readonly FlowRecord[], session: ProcessSession<R>): void | Promise<void>;
+  /** Release resources; called once when the processor stops. */
+  onStop?(): void | Promise<void>;
+  /** A small JSON view for the UI (recent records, totals), pushed with the stats. */
+  view?(): unknown;
+}
+
+export interface ProcessorImplementation<S extends AnySpec = AnySpec> {
+  readonly spec: S;
+  /** Called at start with validated properties; may open resources (async). */
+  create(ctx: ProcessorContext<PropsOf<S>>): ProcessorRuntime<RelationshipOf<S>> | Promise<ProcessorRuntime<RelationshipOf<S>>>;
+}
+
+/** Pair a spec with its Node-side runtime. */
+export function implement<S extends AnySpec>(
+  spec: S,
+  create: ProcessorImplementation<S>['create'],
+): ProcessorImplementation<S> {
+  return { spec, create };
+}

@@ -1,0 +1,3 @@
+export * from './define-processor';
+export * from './record';
+export * from './jsonata-schema';

@@ -1,0 +1,65 @@
+/**
+ * A record: the unit that flows between processors. Content is a JSON value; attributes are a string
+ * map for routing and metadata. Records are immutable by contract: a processor that changes content
+ * creates a new record (session.derive) instead of mutating its input.
+ */
+export interface FlowRecord {
+  /** Unique within this engine's lifetime. */
+  readonly id: string;
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly content: unknown;
+  /** Ids of the records this one was derived from (lineage for provenance). */
+  readonly parents: readonly string[];
+  /** Epoch ms when the record entered the flow. */
+  readonly entryTime: number;
+  /** Estimated size in bytes, counted against connection byte thresholds. */
+  readonly size: number;
+}
+
+let sequence = 0;
+const epoch = Date.now().toString(36);
+
+export function nextRecordId(): string {
+  return `${epoch}-${(sequence++).toString(36)}`;
+}
+
+/**
+ * Cheap size estimate of a JSON value (no serialisation): strings count their length, numbers and
+ * booleans 8 bytes, containers the sum of their parts plus a little overhead. Good enough for byte
+ * thresholds, which are soft limits.
+ */
+export function estimateSize(value: unknown, depth = 0): number {
+  switch (typeof value) {
+    case 'string':
+      return value.length + 2;
+    case 'number':
+    case 'boolean':
+      return 8;
+    case 'object': {
+      if (value === null) return 4;
+      if (depth > 8) return 64;
+      let total = 2;
+      if (Array.isArray(value)) {
+        for (const item of value) total += estimateSize(item, depth + 1) + 1;
+      } else if (value instanceof Uint8Array) {
+        return value.byteLength;
+      } else {
+        for (const key in value as Record<string, unknown>) {
+          total += key.length + 4 + estimateSize((value as Record<string, unknown>)[key], depth + 1);
+        }
+      }
+      return total;
+    }
+    default:
+      return 0;
+  }
+}
+
+export function createRecord(
+  content: unknown,
+  attributes: Record<string, string> = {},
+  parents: readonly string[] = [],
+  entryTime = Date.now(),
+): FlowRecord {
+  return { id: nextRecordId(), attributes, content, parents, entryTime, size: estimateSize(content) };
+}

@@ -1,0 +1,220 @@
+import type { z } from 'zod';
+import { relationshipsOf, type ValidationIssue } from '../../engine/sdk';
+import {
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_BYTES_THRESHOLD,
+  DEFAULT_COUNT_THRESHOLD,
+  type CreateConnectionInput,
+  type CreateProcessorInput,
+  type FlowGraph,
+  type ProcessorConfig,
+  type RunInput,
+  type UpdateConnectionInput,
+  type UpdateProcessorInput,
+} from '../../engine/flow/schema';
+import { defaultProperties } from '../../engine/flow/validate';
+import { specOf } from '../../engine/processors/specs';
+import type { Engine } from '../../engine/runtime/engine';
+import type { FlowStore } from '../store/flow-store';
+import { badRequest, conflict, notFound } from './http-error';
+
+/**
+ * The flow API's operations: every change goes to the store first, then the engine reloads the
+ * graph and viewers are told. The rules that protect records live here: configuration changes
+ * need a stopped processor, and nothing with queued records is deleted.
+ */
+export class FlowService {
+  constructor(
+    readonly store: FlowStore,
+    readonly engine: Engine,
+    /** Tell everyone viewing the flow that its graph changed. */
+    private readonly notify: (flowId: string) => void = () => {},
+  ) {}
+
+  /** Load every stored flow into the engine and restart the processors that were running. */
+  async boot(): Promise<void> {
+    for (const summary of await this.store.listFlows()) {
+      const graph = (await this.store.getFlow(summary.id))!;
+      this.engine.load(graph);
+      const running = graph.processors.filter((p) => p.runState === 'RUNNING').map((p) => p.id);
+      if (running.length > 0) await this.engine.start(graph.id, running);
+    }
+  }
+
+  listFlows() {
+    return this.store.listFlows();
+  }
+
+  async getFlow(flowId: string): Promise<FlowGraph> {
+    const graph = await this.store.getFlow(flowId);
+    if (!graph) throw notFound(`flow ${flowId}`);
+    return graph;
+  }
+
+  async createFlow(name: string): Promise<FlowGraph> {
+    const graph = await this.store.createFlow(name);
+    this.engine.load(graph);
+    return graph;
+  }
+
+  async importFlow(graph: Omit<FlowGraph, 'id'>): Promise<FlowGraph> {
+    const created = await this.store.importFlow(graph);
+    this.engine.load(created);
+    return created;
+  }
+
+  async renameFlow(flowId: string, name: string): Promise<FlowGraph> {
+    if (!(await this.store.renameFlow(flowId, name))) throw notFound(`flow ${flowId}`);
+    return this.changed(flowId);
+  }
+
+  async deleteFlow(flowId: string): Promise<void> {
+    const graph = await this.getFlow(flowId);
+    if (graph.processors.some((p) => this.engine.isRunning(flowId, p.id))) throw conflict('stop the flow before deleting it');
+    this.assertNoQueued(flowId, graph.connections.map((c) => c.id));
+    await this.engine.unload(flowId);
+    await this.store.deleteFlow(flowId);
+  }
+
+  async addProcessor(flowId: string, input: z.infer<typeof CreateProcessorInput>): Promise<ProcessorConfig> {
+    await this.getFlow(flowId);
+    const spec = specOf(input.type);
+    if (!spec) throw badRequest(`unknown processor type "${input.type}"`);
+    const processor = await this.store.addProcessor(flowId, {
+      type: spec.type,
+      name: input.name ?? spec.type,
+      position: input.position,
+      properties: defaultProperties(spec),
+      autoTerminated: [],
+      batchSize: DEFAULT_BATCH_SIZE,
+    });
+    await this.changed(flowId);
+    return processor;
+  }
+
+  async updateProcessor(flowId: string, processorId: string, patch: z.infer<typeof UpdateProcessorInput>): Promise<ProcessorConfig> {
+    const current = await this.processor(flowId, processorId);
+    const spec = specOf(current.type)!;
+    const changesConfiguration = patch.properties !== undefined || patch.autoTerminated !== undefined || patch.batchSize !== undefined;
+    if (changesConfiguration && this.engine.isRunning(flowId, processorId)) {
+      throw conflict(`stop "${current.name}" before changing its configuration`);
+    }
+    const update: Partial<ProcessorConfig> = { ...patch };
+    if (patch.properties !== undefined) {
+      const parsed = spec.properties.safeParse(patch.properties);
+      if (!parsed.success) {
+        const issues = parsed.error.issues.map((i) => ({ property: i.path.length ? String(i.path[0]) : undefined, message: i.message }));
+        throw badRequest(`invalid properties for ${spec.type}`, issues);
+      }
+      const issues = spec.validate?.(parsed.data) ?? [];
+      if (issues.length > 0) throw badRequest(`invalid properties for ${spec.type}`, issues);
+      update.properties = parsed.data;
+    }
+    if (patch.autoTerminated !== undefined) {
+      const known = relationshipsOf(spec, update.properties ?? current.properties);
+      const unknown = patch.autoTerminated.filter((r) => !known.includes(r));
+      if (unknown.length > 0) throw badRequest(`${spec.type} has no relationship ${unknown.map((r) => `"${r}"`).join(', ')}`);
+    }
+    const updated = await this.store.updateProcessor(flowId, processorId, update);
+    if (!updated) throw notFound(`processor ${processorId}`);
+    await this.changed(flowId);
+    return updated;
+  }
+
+  async deleteProcessor(flowId: string, processorId: string): Promise<void> {
+    const current = await this.processor(flowId, processorId);
+    if (this.engine.isRunning(flowId, processorId)) throw conflict(`stop "${current.name}" before deleting it`);
+    const graph = await this.getFlow(flowId);
+    const touching = graph.connections.filter((c) => c.sourceId === processorId || c.targetId === processorId);
+    this.assertNoQueued(flowId, touching.map((c) => c.id));
+    await this.store.deleteProcessor(flowId, processorId);
+    await this.changed(flowId);
+  }
+
+  async addConnection(flowId: string, input: z.infer<typeof CreateConnectionInput>) {
+    const graph = await this.getFlow(flowId);
+    const source = graph.processors.find((p) => p.id === input.sourceId);
+    const target = graph.processors.find((p) => p.id === input.targetId);
+    if (!source) throw badRequest(`no source processor ${input.sourceId} in this flow`);
+    if (!target) throw badRequest(`no target processor ${input.targetId} in this flow`);
+    const sourceSpec = specOf(source.type);
+    if (sourceSpec && !relationshipsOf(sourceSpec, source.properties).includes(input.relationship)) {
+      throw badRequest(`${source.name} has no relationship "${input.relationship}"`);
+    }
+    if (specOf(target.type)?.input === 'forbidden') throw badRequest(`${target.name} is a source and takes no input`);
+    const duplicate = graph.connections.some(
+      (c) => c.sourceId === input.sourceId && c.targetId === input.targetId && c.relationship === input.relationship,
+    );
+    if (duplicate) throw conflict(`"${input.relationship}" of ${source.name} is already connected to ${target.name}`);
+    const connection = await this.store.addConnection(flowId, {
+      sourceId: input.sourceId,
+      relationship: input.relationship,
+      targetId: input.targetId,
+      countThreshold: input.countThreshold ?? DEFAULT_COUNT_THRESHOLD,
+      bytesThreshold: input.bytesThreshold ?? DEFAULT_BYTES_THRESHOLD,
+    });
+    await this.changed(flowId);
+    return connection;
+  }
+
+  async updateConnection(flowId: string, connectionId: string, patch: z.infer<typeof UpdateConnectionInput>) {
+    const updated = await this.store.updateConnection(flowId, connectionId, patch);
+    if (!updated) throw notFound(`connection ${connectionId}`);
+    await this.changed(flowId);
+    return updated;
+  }
+
+  async deleteConnection(flowId: string, connectionId: string): Promise<void> {
+    this.assertNoQueued(flowId, [connectionId]);
+    if (!(await this.store.deleteConnection(flowId, connectionId))) throw notFound(`connection ${connectionId}`);
+    await this.changed(flowId);
+  }
+
+  /** An operator empties a queue on purpose (the only way queued records are discarded). */
+  async emptyConnection(flowId: string, connectionId: string): Promise<number> {
+    const graph = await this.getFlow(flowId);
+    if (!graph.connections.some((c) => c.id === connectionId)) throw notFound(`connection ${connectionId}`);
+    return this.engine.emptyQueue(flowId, connectionId);
+  }
+
+  async run(flowId: string, input: z.infer<typeof RunInput>) {
+    const graph = await this.getFlow(flowId);
+    const ids = input.processorId ? [(await this.processor(flowId, input.processorId)).id] : graph.processors.map((p) => p.id);
+    let invalid: { processorId: string; issues: readonly ValidationIssue[] }[] = [];
+    if (input.action === 'start') {
+      const result = await this.engine.start(flowId, ids);
+      invalid = result.invalid;
+      await this.store.setRunState(flowId, result.started, 'RUNNING');
+      if (input.processorId && result.invalid.length > 0) {
+        throw conflict(`cannot start an invalid processor`, result.invalid[0].issues);
+      }
+      if (input.processorId && result.failed.length > 0) throw conflict(result.failed[0].error);
+      for (const failure of result.failed) invalid.push({ processorId: failure.processorId, issues: [{ message: failure.error }] });
+    } else {
+      await this.engine.stop(flowId, ids);
+      await this.store.setRunState(flowId, ids, 'STOPPED');
+    }
+    return { flow: await this.changed(flowId), invalid };
+  }
+
+  private async processor(flowId: string, processorId: string): Promise<ProcessorConfig> {
+    const processor = (await this.getFlow(flowId)).processors.find((p) => p.id === processorId);
+    if (!processor) throw notFound(`processor ${processorId}`);
+    return processor;
+  }
+
+  private assertNoQueued(flowId: string, connectionIds: readonly string[]): void {
+    for (const id of connectionIds) {
+      const queued = this.engine.queued(flowId, id);
+      if (queued > 0) throw conflict(`a connection still holds ${queued} queued record(s); empty it first`);
+    }
+  }
+
+  /** Reload the stored graph into the engine and tell the viewers. */
+  private async changed(flowId: string): Promise<FlowGraph> {
+    const graph = await this.getFlow(flowId);
+    this.engine.load(graph);
+    this.notify(flowId);
+    return graph;
+  }
+}

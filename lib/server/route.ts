@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { badRequest, isHttpError } from './http-error';
+
+type Context<P> = { params: Promise<P> };
+
+/** Wrap a route handler: HttpErrors become their status with {error, issues}; anything else a 500. */
+export function route<P = Record<string, never>>(handler: (request: Request, params: P) => Promise<Response>) {
+  return async (request: Request, context: Context<P>): Promise<Response> => {
+    try {
+      return await handler(request, await context.params);
+    } catch (error) {
+      if (isHttpError(error)) {
+        return Response.json({ error: error.message, issues: error.issues }, { status: error.status });
+      }
+      console.error(`${request.method} ${new URL(request.url).pathname} failed:`, error);
+      return Response.json({ error: `internal error: ${error instanceof Error ? error.message : String(error)}` }, { status: 500 });
+    }
+  };
+}
+
+/** Parse a JSON body with the shared schema; a 400 that names each bad field otherwise. */
+export async function readBody<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S>> {
+  let json: unknown;
+  try {
+    json = await request.json();
+  } catch {
+    throw badRequest('the request body is not valid JSON');
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => ({ property: i.path.join('.') || undefined, message: i.message }));
+    throw badRequest(`invalid request: ${issues.map((i) => (i.property ? `${i.property}: ${i.message}` : i.message)).join('; ')}`, issues);
+  }
+  return parsed.data;
+}
+
+export const noContent = () => new Response(null, { status: 204 });

@@ -1,0 +1,199 @@
+// node --import tsx --test lib/store/flow-store.test.ts
+// One suite, run against a temporary SQLite file and a fresh PostgreSQL database (real databases only).
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { FlowGraph, FlowSummary, type ProcessorConfig } from '../../engine/flow/schema';
+import { FlowStore, FlowStoreError, type NewProcessor } from './flow-store';
+import { MIGRATIONS_DIRS, migrate, migrationStatus } from './migrate';
+import { providerOf } from './client';
+
+const PG_ADMIN_URL = process.env.DATABASE_URL_PG ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const TiB = 1024 ** 4;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const proc = (name: string, extra: Partial<NewProcessor> = {}): NewProcessor => ({
+  type: 'GenerateRecords',
+  name,
+  position: { x: 12.5, y: -3.25 },
+  properties: { count: 10, nested: { list: [1, 'two', null, true], text: 'ünïcødé "quoted"' } },
+  autoTerminated: ['failure'],
+  batchSize: 250,
+  ...extra,
+});
+
+function storeSuite(label: string, setup: () => Promise<{ url: string; teardown: () => Promise<void> }>) {
+  describe(label, () => {
+    let url: string;
+    let teardown = async () => {};
+    let store: FlowStore;
+    const updatedAt = async (id: string) => (await store.listFlows()).find((f) => f.id === id)!.updatedAt;
+
+    before(async () => ({ url, teardown } = await setup()));
+    after(async () => {
+      await store?.close();
+      await teardown();
+    });
+
+    test('migrations apply on an empty database and are idempotent', async (t) => {
+      const expected = fs.readdirSync(MIGRATIONS_DIRS[providerOf(url)], { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+      assert.ok(expected.length > 0);
+      let t0 = performance.now();
+      assert.deepEqual(await migrate(url), { applied: expected });
+      t.diagnostic(`first migrate ${Math.round(performance.now() - t0)} ms`);
+      t0 = performance.now();
+      assert.deepEqual(await migrate(url), { applied: [] });
+      t.diagnostic(`second migrate ${Math.round(performance.now() - t0)} ms`);
+      const status = await migrationStatus(url);
+      assert.equal(status.history, null);
+      assert.deepEqual(status.failedMigrationNames, []);
+      store = await FlowStore.open(url); // migrates again (nothing to do), then connects
+    });
+
+    test('flows, processors and connections round-trip exactly', async () => {
+      const flow = await store.createFlow('Round trip');
+      assert.deepEqual(flow, { id: flow.id, name: 'Round trip', processors: [], connections: [] });
+      const a = await store.addProcessor(flow.id, proc('A'));
+      const b = await store.addProcessor(flow.id, proc('B', { properties: {}, autoTerminated: [], batchSize: 1 }));
+      assert.deepEqual(a, { id: a.id, runState: 'STOPPED', ...proc('A') });
+      const big = await store.addConnection(flow.id, { sourceId: a.id, relationship: 'success', targetId: b.id, countThreshold: 10_000_000, bytesThreshold: TiB });
+      const dflt = await store.addConnection(flow.id, { sourceId: b.id, relationship: 'failure', targetId: b.id });
+      assert.equal(big.bytesThreshold, TiB);
+      assert.deepEqual([dflt.countThreshold, dflt.bytesThreshold], [10_000, 1024 ** 3]);
+      const graph = await store.getFlow(flow.id);
+      assert.deepEqual(graph, { id: flow.id, name: 'Round trip', processors: [a, b], connections: [big, dflt] });
+      assert.deepEqual(FlowGraph.parse(graph), graph); // exactly the contract's shape, no extra keys
+    });
+
+    test('updates patch only what they name and are scoped to the flow', async () => {
+      const flow = await store.createFlow('Updates');
+      const other = await store.createFlow('Other');
+      const a = await store.addProcessor(flow.id, proc('A'));
+      const patched = await store.updateProcessor(flow.id, a.id, { name: 'A2', position: { x: 1, y: 2 }, properties: { sql: 'SELECT 1' } });
+      const expected: ProcessorConfig = { ...a, name: 'A2', position: { x: 1, y: 2 }, properties: { sql: 'SELECT 1' } };
+      assert.deepEqual(patched, expected);
+      assert.deepEqual(await store.updateProcessor(flow.id, a.id, {}), expected);
+      assert.deepEqual((await store.getFlow(flow.id))!.processors, [expected]);
+      assert.equal(await store.updateProcessor(other.id, a.id, { name: 'nope' }), null);
+      const c = await store.addConnection(flow.id, { sourceId: a.id, relationship: 'success', targetId: a.id, countThreshold: 5, bytesThreshold: 2048 });
+      assert.deepEqual(await store.updateConnection(flow.id, c.id, { bytesThreshold: TiB }), { ...c, bytesThreshold: TiB });
+      assert.deepEqual((await store.getFlow(flow.id))!.connections, [{ ...c, bytesThreshold: TiB }]);
+      assert.equal(await store.updateConnection(other.id, c.id, { countThreshold: 9 }), null);
+      assert.deepEqual(await store.renameFlow(flow.id, 'Renamed'), { ...(await store.getFlow(flow.id))!, name: 'Renamed' });
+    });
+
+    test('deleting a processor deletes its connections; deleting a flow deletes everything', async () => {
+      const flow = await store.createFlow('Cascade');
+      const [a, b, c] = [await store.addProcessor(flow.id, proc('A')), await store.addProcessor(flow.id, proc('B')), await store.addProcessor(flow.id, proc('C'))];
+      await store.addConnection(flow.id, { sourceId: a.id, relationship: 'success', targetId: b.id });
+      await store.addConnection(flow.id, { sourceId: b.id, relationship: 'success', targetId: c.id });
+      const ac = await store.addConnection(flow.id, { sourceId: a.id, relationship: 'failure', targetId: c.id });
+      assert.equal(await store.deleteProcessor(flow.id, b.id), true);
+      assert.deepEqual(await store.getFlow(flow.id), { id: flow.id, name: 'Cascade', processors: [a, c], connections: [ac] });
+      assert.equal(await store.deleteConnection(flow.id, ac.id), true);
+      assert.deepEqual((await store.getFlow(flow.id))!.connections, []);
+      assert.equal(await store.deleteFlow(flow.id), true);
+      assert.equal(await store.getFlow(flow.id), null);
+      assert.equal(await store.deleteProcessor(flow.id, a.id), false); // went with the flow
+    });
+
+    test('importFlow creates fresh ids and remaps connection endpoints', async () => {
+      const source = { name: 'Demo', processors: [{ id: 'gen', runState: 'RUNNING' as const, ...proc('Generate') }, { id: 'log', ...proc('Log') }, proc('Loose')], connections: [{ id: 'c1', sourceId: 'gen', relationship: 'success', targetId: 'log', bytesThreshold: TiB }] };
+      const one = await store.importFlow(source);
+      const two = await store.importFlow(source);
+      assert.deepEqual(one.processors.map((p) => [p.name, p.runState]), [['Generate', 'STOPPED'], ['Log', 'STOPPED'], ['Loose', 'STOPPED']]);
+      const [gen, log] = one.processors;
+      assert.deepEqual(one.connections, [{ id: one.connections[0].id, sourceId: gen.id, relationship: 'success', targetId: log.id, countThreshold: 10_000, bytesThreshold: TiB }]);
+      const ids = [one.id, two.id, ...[one, two].flatMap((g) => [...g.processors, ...g.connections].map((x) => x.id))];
+      assert.equal(new Set(ids).size, ids.length);
+      assert.ok(!ids.some((id) => ['gen', 'log', 'c1'].includes(id)));
+      assert.deepEqual(await store.getFlow(one.id), one);
+      // a dangling endpoint rejects the whole import: no half-created flow is left behind
+      const before = (await store.listFlows()).length;
+      await assert.rejects(store.importFlow({ ...source, name: 'Broken', connections: [{ ...source.connections[0], targetId: 'missing' }] }), FlowStoreError);
+      assert.equal((await store.listFlows()).length, before);
+    });
+
+    test('listFlows: ordered by name, counts processors, running when any processor runs', async () => {
+      const zed = await store.createFlow('zz last');
+      const first = await store.createFlow('AA first');
+      const [p1, p2] = [await store.addProcessor(first.id, proc('P1')), await store.addProcessor(first.id, proc('P2'))];
+      await store.setRunState(first.id, [p1.id], 'RUNNING');
+      const flows = await store.listFlows();
+      for (const f of flows) FlowSummary.parse(f);
+      assert.deepEqual(flows.map((f) => f.name), [...flows.map((f) => f.name)].sort((a, b) => a.localeCompare(b)));
+      const summary = flows.find((f) => f.id === first.id)!;
+      assert.deepEqual({ ...summary, updatedAt: '' }, { id: first.id, name: 'AA first', processorCount: 2, running: true, updatedAt: '' });
+      assert.equal(new Date(summary.updatedAt).toISOString(), summary.updatedAt);
+      assert.equal(flows.find((f) => f.id === zed.id)!.running, false);
+      assert.deepEqual((await store.getFlow(first.id))!.processors.map((p) => p.runState), ['RUNNING', 'STOPPED']);
+      await store.setRunState(first.id, [p1.id, p2.id], 'STOPPED');
+      assert.equal((await store.listFlows()).find((f) => f.id === first.id)!.running, false);
+    });
+
+    test('every write to processors or connections bumps the flow updatedAt', async () => {
+      const flow = await store.createFlow('Touch');
+      const writes: (() => Promise<unknown>)[] = [];
+      let a!: ProcessorConfig;
+      let connId = '';
+      writes.push(async () => (a = await store.addProcessor(flow.id, proc('A'))));
+      writes.push(() => store.updateProcessor(flow.id, a.id, { batchSize: 7 }));
+      writes.push(async () => (connId = (await store.addConnection(flow.id, { sourceId: a.id, relationship: 'r', targetId: a.id })).id));
+      writes.push(() => store.updateConnection(flow.id, connId, { countThreshold: 3 }));
+      writes.push(() => store.setRunState(flow.id, [a.id], 'RUNNING'));
+      writes.push(() => store.deleteConnection(flow.id, connId));
+      writes.push(() => store.deleteProcessor(flow.id, a.id));
+      writes.push(() => store.renameFlow(flow.id, 'Touched'));
+      for (const write of writes) {
+        const before = await updatedAt(flow.id);
+        await sleep(5);
+        await write();
+        assert.ok((await updatedAt(flow.id)) > before, `updatedAt not bumped by ${write.toString().slice(0, 60)}`);
+      }
+    });
+
+    test('unknown ids: null, false or a FlowStoreError', async () => {
+      const flow = await store.createFlow('Known');
+      const other = await store.createFlow('Elsewhere');
+      const stranger = await store.addProcessor(other.id, proc('Stranger'));
+      assert.equal(await store.getFlow('nope'), null);
+      assert.equal(await store.renameFlow('nope', 'x'), null);
+      assert.equal(await store.deleteFlow('nope'), false);
+      assert.equal(await store.updateProcessor(flow.id, 'nope', { name: 'x' }), null);
+      assert.equal(await store.deleteProcessor(flow.id, 'nope'), false);
+      assert.equal(await store.deleteProcessor(flow.id, stranger.id), false);
+      assert.equal(await store.updateConnection(flow.id, 'nope', { countThreshold: 2 }), null);
+      assert.equal(await store.deleteConnection(flow.id, 'nope'), false);
+      await store.setRunState(flow.id, [stranger.id], 'RUNNING'); // not in this flow: ignored
+      assert.equal((await store.getFlow(other.id))!.processors[0].runState, 'STOPPED');
+      await assert.rejects(store.addProcessor('nope', proc('x')), (e) => e instanceof FlowStoreError && e.code === 'NOT_FOUND');
+      await assert.rejects(store.addConnection(flow.id, { sourceId: stranger.id, relationship: 'r', targetId: stranger.id }), FlowStoreError);
+      assert.deepEqual(await store.getFlow(flow.id), { id: flow.id, name: 'Known', processors: [], connections: [] });
+    });
+  });
+}
+
+storeSuite('FlowStore on SQLite', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conflux-store-'));
+  return { url: `file:${path.join(dir, 'test.db')}`, teardown: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+});
+
+storeSuite('FlowStore on PostgreSQL', async () => {
+  const database = `conflux_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${database}"`);
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${database}`;
+  return {
+    url: url.toString(),
+    teardown: async () => {
+      await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+});

@@ -7,7 +7,7 @@ import { specOf } from '@/engine/processors/specs';
 import { relationshipsOf, type ValidationIssue } from '@/engine/sdk';
 import { formatIssue, INPUT_HANDLE, localState, type ProcessorNode } from '@/components/editor/graph-model';
 import { useEditor, useEditorActions } from '@/components/editor/store-context';
-import { countOf } from '@/components/editor/views';
+import { countOf } from '@/engine/protocol/views';
 import { formatCount } from '@/components/editor/format';
 import { cn } from '@/components/ui/cn';
 import { BulletinLine, NodeStats, RelationshipHandles, StateIcon } from './node-parts';

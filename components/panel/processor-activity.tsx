@@ -2,7 +2,7 @@
 
 import type { ProcessorStatus } from '@/engine/protocol';
 import { useEditor } from '@/components/editor/store-context';
-import { countOf, inspectViewOf, type InspectedRecord } from '@/components/editor/views';
+import { countOf, inspectViewOf, type InspectedRecord } from '@/engine/protocol/views';
 import { formatCount, formatTime } from '@/components/editor/format';
 import { cn } from '@/components/ui/cn';
 

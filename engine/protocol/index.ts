@@ -31,7 +31,7 @@ export const ProcessorStatus = z.object({
   backPressured: z.boolean(),
   validationErrors: z.array(z.string()),
   bulletins: z.array(Bulletin),
-  /** Processor-specific view (recent records of an Inspect sink, say). */
+  /** Processor-specific view (recent records of an Inspect sink, say): see ./views. */
   view: z.unknown().optional(),
 });
 export type ProcessorStatus = z.infer<typeof ProcessorStatus>;

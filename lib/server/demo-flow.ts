@@ -30,7 +30,7 @@ export const demoFlow: Omit<FlowGraph, 'id'> = {
     processor('total', 'Transform', 'Order total', 300, 120, { expression: '{"total": qty * price}', mode: 'merge' }, { autoTerminated: ['failure'] }),
     processor('route', 'RouteOnField', 'Big orders?', 600, 120, { routes: { big: 'total >= 120' }, strategy: 'first' }, { autoTerminated: ['failure'] }),
     processor('inspect', 'Inspect', 'Big orders', 900, 0, { keep: 10 }),
-    processor('slow', 'Delay', 'Slow warehouse load', 900, 240, { delayMs: 100 }, { batchSize: 20 }),
+    processor('slow', 'Delay', 'Slow warehouse load', 900, 240, { delayMs: 200 }, { batchSize: 20 }),
     processor('count', 'Count', 'Loaded', 1200, 240, {}),
   ],
   connections: [

@@ -1,4 +1,5 @@
 import { implement } from '../../sdk';
+import type { CountView } from '../../protocol/views';
 import { countSpec } from './spec';
 
 export default implement(countSpec, () => {
@@ -8,6 +9,6 @@ export default implement(countSpec, () => {
       count += batch.length;
       for (const record of batch) session.drop(record);
     },
-    view: () => ({ count }),
+    view: (): CountView => ({ count }),
   };
 });

@@ -1,4 +1,5 @@
 import { implement, type FlowRecord } from '../../sdk';
+import type { InspectView } from '../../protocol/views';
 import { inspectSpec } from './spec';
 
 export default implement(inspectSpec, ({ props }) => {
@@ -8,7 +9,7 @@ export default implement(inspectSpec, ({ props }) => {
       recent = recent.concat(batch.slice(-props.keep)).slice(-props.keep);
       for (const record of batch) session.drop(record);
     },
-    view: () => ({
+    view: (): InspectView => ({
       records: recent.map(({ id, attributes, content, entryTime }) => ({ id, attributes, content, entryTime })),
     }),
   };

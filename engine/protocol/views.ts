@@ -1,8 +1,9 @@
 import { z } from 'zod';
 
 /**
- * Processor-specific views pushed with the stats (`ProcessorStatus.view`, typed `unknown` in the
- * protocol). Parsed here, so a processor that changes its view degrades to "no view", not a crash.
+ * Processor-specific views pushed with the stats (`ProcessorStatus.view`). The runtimes produce
+ * them typed by these schemas; the editor parses them, so a view that changes shape degrades to
+ * "no view", not a crash.
  */
 
 export const InspectView = z.object({
@@ -19,6 +20,7 @@ export type InspectView = z.infer<typeof InspectView>;
 export type InspectedRecord = InspectView['records'][number];
 
 export const CountView = z.object({ count: z.number() });
+export type CountView = z.infer<typeof CountView>;
 
 export function inspectViewOf(view: unknown): InspectView | undefined {
   const parsed = InspectView.safeParse(view);

@@ -1,3 +1,4 @@
+import { Cron } from 'croner';
 import { z } from 'zod';
 
 /**
@@ -17,6 +18,50 @@ export const Position = z.object({ x: z.number().finite(), y: z.number().finite(
 export const RunState = z.enum(['RUNNING', 'STOPPED']);
 export type RunState = z.infer<typeof RunState>;
 
+export const ScheduleStrategy = z.enum(['EVENT', 'TIMER', 'CRON']);
+
+/** A cron expression (5 to 7 fields, seconds optional), checked by the scheduler's own parser. */
+const cronExpression = z.string().superRefine((expression, ctx) => {
+  if (expression.trim() === '') return;
+  try {
+    new Cron(expression, { paused: true });
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+  }
+});
+
+/** When and how often the engine triggers a processor. */
+export const Scheduling = z
+  .object({
+    /** EVENT: whenever input is waiting (sources: continuously); TIMER: every periodMs; CRON: at cron times. */
+    strategy: ScheduleStrategy,
+    periodMs: z.number().int().min(1).max(86_400_000),
+    cron: cronExpression,
+    /** Triggers of this processor that may run at once (asynchronous processors). */
+    concurrency: z.number().int().min(1).max(16),
+    /** Keep triggering while input waits for up to this long per scheduling: throughput for latency. */
+    runDurationMs: z.number().int().min(0).max(2_000),
+  })
+  .superRefine((s, ctx) => {
+    if (s.strategy === 'CRON' && s.cron.trim() === '') ctx.addIssue({ code: 'custom', path: ['cron'], message: 'a cron expression is required' });
+  });
+export type Scheduling = z.infer<typeof Scheduling>;
+
+export const DEFAULT_SCHEDULING: Scheduling = { strategy: 'EVENT', periodMs: 1_000, cron: '', concurrency: 1, runDurationMs: 0 };
+
+/**
+ * Records routed to these relationships go back to the input queue instead, up to maxRetries times,
+ * with the processor yielding backoffMs doubled per attempt; after that they are routed as asked.
+ */
+export const RetryPolicy = z.object({
+  relationships: z.array(z.string()),
+  maxRetries: z.number().int().min(0).max(10),
+  backoffMs: z.number().int().min(0).max(600_000),
+});
+export type RetryPolicy = z.infer<typeof RetryPolicy>;
+
+export const DEFAULT_RETRY: RetryPolicy = { relationships: [], maxRetries: 3, backoffMs: 1_000 };
+
 export const ProcessorConfig = z.object({
   id,
   type: z.string().min(1),
@@ -28,10 +73,14 @@ export const ProcessorConfig = z.object({
   autoTerminated: z.array(z.string()),
   /** At most this many records per trigger. */
   batchSize: z.number().int().min(1).max(100_000),
+  scheduling: Scheduling,
+  retry: RetryPolicy,
   /** Desired state: restored when the server restarts. */
   runState: RunState,
 });
 export type ProcessorConfig = z.infer<typeof ProcessorConfig>;
+
+export const Prioritizer = z.enum(['FIFO', 'OLDEST_FIRST', 'NEWEST_FIRST', 'PRIORITY_ATTRIBUTE']);
 
 export const ConnectionConfig = z.object({
   id,
@@ -42,12 +91,24 @@ export const ConnectionConfig = z.object({
   countThreshold: z.number().int().min(1).max(10_000_000),
   /** Back pressure when this many bytes (estimated) are queued. */
   bytesThreshold: z.number().int().min(1024).max(1024 ** 4),
+  /** Which queued record goes next: arrival order, oldest or newest in the flow, or the `priority` attribute. */
+  prioritizer: Prioritizer,
+  /** Records older than this (since they entered the flow) are removed from the queue; 0: never. */
+  expirationMs: z.number().int().min(0).max(30 * 86_400_000),
 });
 export type ConnectionConfig = z.infer<typeof ConnectionConfig>;
+
+/** Flow-wide defaults, used by new connections. */
+export const FlowSettings = z.object({
+  countThreshold: ConnectionConfig.shape.countThreshold,
+  bytesThreshold: ConnectionConfig.shape.bytesThreshold,
+});
+export type FlowSettings = z.infer<typeof FlowSettings>;
 
 export const FlowGraph = z.object({
   id,
   name,
+  settings: FlowSettings,
   processors: z.array(ProcessorConfig),
   connections: z.array(ConnectionConfig),
 });
@@ -65,7 +126,7 @@ export type FlowSummary = z.infer<typeof FlowSummary>;
 // ---- request bodies of the flow API (parsed by the route handlers, sent by the editor) ----
 
 export const CreateFlowInput = z.object({ name });
-export const RenameFlowInput = z.object({ name });
+export const UpdateFlowInput = z.object({ name, settings: FlowSettings.partial() }).partial().strict();
 
 export const CreateProcessorInput = z.object({
   type: z.string().min(1),
@@ -80,6 +141,8 @@ export const UpdateProcessorInput = z
     properties: z.record(z.string(), z.unknown()),
     autoTerminated: z.array(z.string()),
     batchSize: ProcessorConfig.shape.batchSize,
+    scheduling: Scheduling,
+    retry: RetryPolicy,
   })
   .partial()
   .strict();
@@ -90,9 +153,11 @@ export const CreateConnectionInput = z.object({
   targetId: id,
   countThreshold: ConnectionConfig.shape.countThreshold.optional(),
   bytesThreshold: ConnectionConfig.shape.bytesThreshold.optional(),
+  prioritizer: Prioritizer.optional(),
+  expirationMs: ConnectionConfig.shape.expirationMs.optional(),
 });
 
-export const UpdateConnectionInput = ConnectionConfig.pick({ countThreshold: true, bytesThreshold: true })
+export const UpdateConnectionInput = ConnectionConfig.pick({ countThreshold: true, bytesThreshold: true, prioritizer: true, expirationMs: true })
   .partial()
   .strict();
 

@@ -4,12 +4,14 @@ import delay from './delay/runtime';
 import generateRecords from './generate-records/runtime';
 import inspect from './inspect/runtime';
 import routeOnField from './route-on-field/runtime';
+import setField from './set-field/runtime';
 import transform from './transform/runtime';
 
 /** Every processor's runtime (Node only). Each spec in specs.ts has exactly one here. */
 export const processorImplementations: readonly ProcessorImplementation[] = [
   generateRecords,
   transform,
+  setField,
   routeOnField,
   delay,
   inspect,

@@ -4,12 +4,14 @@ import { delaySpec } from './delay/spec';
 import { generateRecordsSpec } from './generate-records/spec';
 import { inspectSpec } from './inspect/spec';
 import { routeOnFieldSpec } from './route-on-field/spec';
+import { setFieldSpec } from './set-field/spec';
 import { transformSpec } from './transform/spec';
 
 /** Every processor type's spec (browser-safe): the palette, the forms and validation read this. */
 export const processorSpecs: readonly AnySpec[] = [
   generateRecordsSpec,
   transformSpec,
+  setFieldSpec,
   routeOnFieldSpec,
   delaySpec,
   inspectSpec,

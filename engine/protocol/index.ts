@@ -24,9 +24,13 @@ export const ProcessorStatus = z.object({
   rate1m: z.number(),
   rate5m: z.number(),
   errors: z.number(),
+  /** Records sent back to the input queue by the retry policy. */
+  retried: z.number(),
   activeTasks: z.number(),
   /** Epoch ms until which the processor is penalized after a failure, if it is. */
   penalizedUntil: z.number().optional(),
+  /** Epoch ms of the next trigger of a timer- or cron-driven processor. */
+  nextRunAt: z.number().optional(),
   /** True when an outgoing connection is full, so the engine is not scheduling it. */
   backPressured: z.boolean(),
   validationErrors: z.array(z.string()),
@@ -44,16 +48,40 @@ export const ConnectionStatus = z.object({
   /** Fill level of the fuller of the two thresholds, 0..100+ (thresholds are soft). */
   percent: z.number(),
   backPressure: z.boolean(),
+  /** Records removed because they were older than the connection's expiration. */
+  expired: z.number(),
+  /** How long the longest-waiting queued record has waited. */
+  oldestMs: z.number(),
+  /** Time in queue of recently dequeued records: median and 99th percentile. */
+  waitP50Ms: z.number(),
+  waitP99Ms: z.number(),
 });
 export type ConnectionStatus = z.infer<typeof ConnectionStatus>;
+
+export const EngineStatus = z.object({
+  /** Event-loop delay over the last few seconds: how responsive the server is under load. */
+  eventLoopLagP99Ms: z.number(),
+  eventLoopLagMaxMs: z.number(),
+});
+export type EngineStatus = z.infer<typeof EngineStatus>;
 
 export const FlowStats = z.object({
   flowId: z.string(),
   at: z.number(),
+  engine: EngineStatus.optional(),
   processors: z.record(z.string(), ProcessorStatus),
   connections: z.record(z.string(), ConnectionStatus),
 });
 export type FlowStats = z.infer<typeof FlowStats>;
+
+/** One point of a component's status history (GET /api/flows/:id/history/:componentId). */
+export const StatusHistoryPoint = z.object({
+  at: z.number(),
+  /** Processors: records/s; connections: queued records. */
+  value: z.number(),
+  errors: z.number().optional(),
+});
+export type StatusHistoryPoint = z.infer<typeof StatusHistoryPoint>;
 
 /** How often the engine pushes stats to viewers. */
 export const STATS_INTERVAL_MS = 500;

@@ -1,13 +1,20 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createRecord } from '../sdk/record';
-import { Connection } from './connection';
+import { Connection, type ConnectionSettings } from './connection';
 
 const config = { id: 'c', sourceId: 'a', relationship: 'success', targetId: 'b' };
+const settings = (countThreshold: number, bytesThreshold: number, more: Partial<ConnectionSettings> = {}): ConnectionSettings => ({
+  countThreshold,
+  bytesThreshold,
+  prioritizer: 'FIFO',
+  expirationMs: 0,
+  ...more,
+});
 const records = (n: number, content: unknown = { v: 1 }) => Array.from({ length: n }, () => createRecord(content));
 
 test('back pressure engages at the count threshold and releases below it', () => {
-  const c = new Connection(config, { countThreshold: 10, bytesThreshold: 1e9 });
+  const c = new Connection(config, settings(10, 1e9));
   c.offer(records(9));
   assert.equal(c.isFull, false);
   c.offer(records(1));
@@ -20,7 +27,7 @@ test('back pressure engages at the count threshold and releases below it', () =>
 
 test('back pressure engages at the byte threshold', () => {
   const big = 'x'.repeat(1000);
-  const c = new Connection(config, { countThreshold: 1000, bytesThreshold: 5000 });
+  const c = new Connection(config, settings(1000, 5000));
   c.offer(records(4, big));
   assert.equal(c.isFull, false);
   c.offer(records(1, big));
@@ -31,20 +38,85 @@ test('back pressure engages at the byte threshold', () => {
 });
 
 test('poll is FIFO and requeue puts records back at the head in order', () => {
-  const c = new Connection(config, { countThreshold: 100, bytesThreshold: 1e9 });
+  const c = new Connection(config, settings(100, 1e9));
   const batch = records(5);
   c.offer(batch);
   const taken = c.poll(3);
-  assert.deepEqual(taken.map((r) => r.id), batch.slice(0, 3).map((r) => r.id));
-  c.requeue(taken);
-  assert.deepEqual(c.poll(10).map((r) => r.id), batch.map((r) => r.id));
+  assert.deepEqual(taken.records.map((r) => r.id), batch.slice(0, 3).map((r) => r.id));
+  c.requeue(taken.records, taken.enqueuedAt);
+  assert.deepEqual(c.poll(10).records.map((r) => r.id), batch.map((r) => r.id));
 });
 
 test('offer wakes the consumer', () => {
   let woken = 0;
-  const c = new Connection(config, { countThreshold: 100, bytesThreshold: 1e9 }, () => woken++);
+  const c = new Connection(config, settings(100, 1e9), () => woken++);
   c.offer([]);
   assert.equal(woken, 0);
   c.offer(records(2));
   assert.equal(woken, 1);
+});
+
+const withAttributes = (attributes: Record<string, string>, entryTime = Date.now()) => createRecord({}, attributes, [], entryTime);
+
+test('prioritizers: oldest first, newest first, and the priority attribute (numbers numerically, missing last)', () => {
+  const old = withAttributes({ n: 'old' }, 1000);
+  const mid = withAttributes({ n: 'mid' }, 2000);
+  const young = withAttributes({ n: 'young' }, 3000);
+  const order = (c: Connection) => c.poll(10).records.map((r) => r.attributes.n);
+
+  const oldest = new Connection(config, settings(100, 1e9, { prioritizer: 'OLDEST_FIRST' }));
+  oldest.offer([mid, young, old]);
+  assert.deepEqual(order(oldest), ['old', 'mid', 'young']);
+
+  const newest = new Connection(config, settings(100, 1e9, { prioritizer: 'NEWEST_FIRST' }));
+  newest.offer([mid, old, young]);
+  assert.deepEqual(order(newest), ['young', 'mid', 'old']);
+
+  const byPriority = new Connection(config, settings(100, 1e9, { prioritizer: 'PRIORITY_ATTRIBUTE' }));
+  byPriority.offer([
+    withAttributes({ n: 'none' }),
+    withAttributes({ n: 'ten', priority: '10' }),
+    withAttributes({ n: 'two', priority: '2' }),
+    withAttributes({ n: 'two-again', priority: '2' }),
+  ]);
+  assert.deepEqual(order(byPriority), ['two', 'two-again', 'ten', 'none'], 'ties keep arrival order');
+});
+
+test('a rolled-back batch comes out first again under a prioritizer too', () => {
+  const c = new Connection(config, settings(100, 1e9, { prioritizer: 'PRIORITY_ATTRIBUTE' }));
+  c.offer([withAttributes({ n: 'a', priority: '1' }), withAttributes({ n: 'b', priority: '1' }), withAttributes({ n: 'c', priority: '1' })]);
+  const taken = c.poll(2);
+  c.requeue(taken.records, taken.enqueuedAt);
+  assert.deepEqual(c.poll(10).records.map((r) => r.attributes.n), ['a', 'b', 'c']);
+});
+
+test('changing the prioritizer re-orders what is queued', () => {
+  const c = new Connection(config, settings(100, 1e9));
+  c.offer([withAttributes({ n: 'young' }, 3000), withAttributes({ n: 'old' }, 1000)]);
+  c.configure(settings(100, 1e9, { prioritizer: 'OLDEST_FIRST' }));
+  assert.deepEqual(c.poll(10).records.map((r) => r.attributes.n), ['old', 'young']);
+});
+
+test('expired records are removed, counted and never handed out', () => {
+  const now = Date.now();
+  const c = new Connection(config, settings(100, 1e9, { expirationMs: 1000 }));
+  c.offer([withAttributes({ n: 'stale' }, now - 5000), withAttributes({ n: 'fresh' }, now)]);
+  assert.deepEqual(c.poll(10, now).records.map((r) => r.attributes.n), ['fresh']);
+  assert.equal(c.expired, 1);
+  c.offer([withAttributes({ n: 'stale' }, now - 5000)]);
+  assert.equal(c.expire(now).length, 1, 'a sweep removes them without a consumer');
+  assert.equal(c.size, 0);
+  assert.equal(c.bytes, 0);
+  assert.equal(c.status(now).expired, 2);
+});
+
+test('time in queue: p50/p99 of dequeued records and the oldest waiting', () => {
+  const c = new Connection(config, settings(1000, 1e9));
+  for (let i = 0; i < 100; i++) c.offer(records(1), 10_000 + i);
+  assert.equal(c.status(10_500).oldestMs, 500);
+  c.poll(100, 11_000);
+  const status = c.status(11_000);
+  assert.ok(status.waitP50Ms >= 940 && status.waitP50Ms <= 960, `p50 ${status.waitP50Ms}`);
+  assert.ok(status.waitP99Ms >= 990 && status.waitP99Ms <= 1000, `p99 ${status.waitP99Ms}`);
+  assert.equal(status.oldestMs, 0);
 });

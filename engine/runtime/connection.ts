@@ -1,27 +1,36 @@
 import type { FlowRecord } from '../sdk/record';
 import type { ConnectionConfig } from '../flow/schema';
+import type { ConnectionStatus } from '../protocol';
+import { createQueue, type Prioritizer, type RecordQueue } from './record-queue';
+
+/** How many recent time-in-queue samples the percentiles are computed from. */
+const WAIT_SAMPLES = 1024;
+
+export type ConnectionSettings = Pick<ConnectionConfig, 'countThreshold' | 'bytesThreshold' | 'prioritizer' | 'expirationMs'>;
 
 /**
- * A bounded FIFO queue from one relationship of a processor to another processor. The thresholds
- * are soft (as in NiFi): a commit may overshoot them, but while either is reached the upstream
- * processor is not scheduled, so the overshoot is at most one batch per upstream task.
+ * A bounded queue from one relationship of a processor to another processor. The thresholds are
+ * soft (as in NiFi): a commit may overshoot them, but while either is reached the upstream processor
+ * is not scheduled, so the overshoot is at most one batch per upstream task. Records older than the
+ * expiration (age since they entered the flow) are removed and counted, never handed out.
  */
 export class Connection {
-  private items: FlowRecord[] = [];
-  /** Index of the first queued record in `items`; dequeue advances it instead of shifting. */
-  private head = 0;
+  private queue: RecordQueue;
   private queuedBytes = 0;
-  countThreshold: number;
-  bytesThreshold: number;
+  private settings: ConnectionSettings;
+  /** Records removed because they expired, since the connection was created. */
+  expired = 0;
+  private readonly waits = new Float64Array(WAIT_SAMPLES);
+  private waitCount = 0;
 
   constructor(
     readonly config: Pick<ConnectionConfig, 'id' | 'sourceId' | 'relationship' | 'targetId'>,
-    thresholds: Pick<ConnectionConfig, 'countThreshold' | 'bytesThreshold'>,
+    settings: ConnectionSettings,
     /** Called after records are offered, so the scheduler can wake the target. */
     private readonly onOffer: () => void = () => {},
   ) {
-    this.countThreshold = thresholds.countThreshold;
-    this.bytesThreshold = thresholds.bytesThreshold;
+    this.settings = settings;
+    this.queue = createQueue(settings.prioritizer);
   }
 
   get id(): string {
@@ -29,67 +38,108 @@ export class Connection {
   }
 
   get size(): number {
-    return this.items.length - this.head;
+    return this.queue.size;
   }
 
   get bytes(): number {
     return this.queuedBytes;
   }
 
+  get countThreshold(): number {
+    return this.settings.countThreshold;
+  }
+
   /** Back pressure: the upstream processor must not be scheduled. */
   get isFull(): boolean {
-    return this.size >= this.countThreshold || this.queuedBytes >= this.bytesThreshold;
+    return this.queue.size >= this.settings.countThreshold || this.queuedBytes >= this.settings.bytesThreshold;
   }
 
   /** Fill level of the fuller threshold, in percent. */
   get percent(): number {
-    return Math.max(this.size / this.countThreshold, this.queuedBytes / this.bytesThreshold) * 100;
+    return Math.max(this.queue.size / this.settings.countThreshold, this.queuedBytes / this.settings.bytesThreshold) * 100;
   }
 
-  offer(records: readonly FlowRecord[]): void {
-    if (records.length === 0) return;
-    for (const record of records) {
-      this.items.push(record);
-      this.queuedBytes += record.size;
+  /** Apply new settings; a new prioritizer re-orders what is queued. */
+  configure(settings: ConnectionSettings): void {
+    if (settings.prioritizer !== this.settings.prioritizer) {
+      const { records, enqueuedAt } = this.queue.poll(Infinity);
+      this.queue = createQueue(settings.prioritizer as Prioritizer);
+      records.forEach((record, i) => this.queue.push([record], enqueuedAt[i]));
     }
+    this.settings = settings;
+  }
+
+  offer(records: readonly FlowRecord[], now = Date.now()): void {
+    if (records.length === 0) return;
+    this.queue.push(records, now);
+    for (let i = 0; i < records.length; i++) this.queuedBytes += records[i].size;
     this.onOffer();
   }
 
-  /** Take up to `max` records from the head of the queue. */
-  poll(max: number): FlowRecord[] {
-    const end = Math.min(this.head + max, this.items.length);
-    const batch = this.items.slice(this.head, end);
-    this.head = end;
-    for (const record of batch) this.queuedBytes -= record.size;
-    this.compact();
-    return batch;
+  /** Take up to `max` records in priority order; expired ones are removed on the way. */
+  poll(max: number, now = Date.now()): { records: FlowRecord[]; enqueuedAt: number[] } {
+    if (this.settings.expirationMs > 0) this.expire(now);
+    const taken = this.queue.poll(max);
+    const { records, enqueuedAt } = taken;
+    for (let i = 0; i < records.length; i++) this.queuedBytes -= records[i].size;
+    // sample waits without a per-record cost: the batch's first, last and a few between
+    const step = Math.max(1, records.length >> 3);
+    for (let i = 0; i < records.length; i += step) this.sampleWait(now - enqueuedAt[i]);
+    if (records.length > 1) this.sampleWait(now - enqueuedAt[records.length - 1]);
+    return taken;
   }
 
   /** Put records back at the head, in their order (a rolled-back session). */
-  requeue(records: readonly FlowRecord[]): void {
+  requeue(records: readonly FlowRecord[], enqueuedAt: readonly number[]): void {
     if (records.length === 0) return;
-    this.items = records.concat(this.items.slice(this.head));
-    this.head = 0;
+    this.queue.requeue(records, enqueuedAt);
     for (const record of records) this.queuedBytes += record.size;
     this.onOffer();
   }
 
+  /** Remove records past the expiration; returns them (for provenance). */
+  expire(now = Date.now()): FlowRecord[] {
+    const limit = this.settings.expirationMs;
+    if (limit <= 0 || this.queue.size === 0) return [];
+    const removed = this.queue.removeWhere((r) => now - r.entryTime > limit);
+    for (const record of removed) this.queuedBytes -= record.size;
+    this.expired += removed.length;
+    return removed;
+  }
+
   /** Drop everything queued (an operator emptied the queue); returns how many were removed. */
   clear(): number {
-    const removed = this.size;
-    this.items = [];
-    this.head = 0;
+    const removed = this.queue.size;
+    this.queue.clear();
     this.queuedBytes = 0;
     return removed;
   }
 
-  private compact(): void {
-    if (this.head === this.items.length) {
-      this.items = [];
-      this.head = 0;
-    } else if (this.head > 4096 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
+  status(now: number): ConnectionStatus {
+    const oldest = this.queue.oldestEnqueuedAt();
+    const [p50, p99] = this.waitPercentiles([0.5, 0.99]);
+    return {
+      queued: this.queue.size,
+      bytes: this.queuedBytes,
+      countThreshold: this.settings.countThreshold,
+      bytesThreshold: this.settings.bytesThreshold,
+      percent: this.percent,
+      backPressure: this.isFull,
+      expired: this.expired,
+      oldestMs: oldest === undefined ? 0 : now - oldest,
+      waitP50Ms: p50,
+      waitP99Ms: p99,
+    };
+  }
+
+  private sampleWait(ms: number): void {
+    this.waits[this.waitCount++ % WAIT_SAMPLES] = ms;
+  }
+
+  private waitPercentiles(quantiles: number[]): number[] {
+    const n = Math.min(this.waitCount, WAIT_SAMPLES);
+    if (n === 0) return quantiles.map(() => 0);
+    const sorted = this.waits.slice(0, n).sort();
+    return quantiles.map((q) => sorted[Math.min(n - 1, Math.floor(q * n))]);
   }
 }

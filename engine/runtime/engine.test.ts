@@ -3,7 +3,8 @@ import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { defineProcessor, implement } from '../sdk';
-import type { ConnectionConfig, FlowGraph, ProcessorConfig } from '../flow/schema';
+import { connectionConfig, flowGraph, processorConfig } from '../flow/build';
+import type { ConnectionConfig, ProcessorConfig } from '../flow/schema';
 import { processorImplementations } from '../processors/runtimes';
 import { Engine } from './engine';
 
@@ -37,10 +38,10 @@ function newEngine() {
 
 let ids = 0;
 function processor(type: string, properties: Record<string, unknown>, extra: Partial<ProcessorConfig> = {}): ProcessorConfig {
-  return { id: `p${ids++}`, type, name: type, position: { x: 0, y: 0 }, properties, autoTerminated: [], batchSize: 100, runState: 'STOPPED', ...extra };
+  return processorConfig({ id: `p${ids++}`, type, properties, batchSize: 100, ...extra });
 }
 function connect(source: ProcessorConfig, relationship: string, target: ProcessorConfig, countThreshold = 10_000): ConnectionConfig {
-  return { id: `c${ids++}`, sourceId: source.id, relationship, targetId: target.id, countThreshold, bytesThreshold: 1024 ** 3 };
+  return connectionConfig({ id: `c${ids++}`, sourceId: source.id, relationship, targetId: target.id, countThreshold });
 }
 async function until(check: () => boolean, timeoutMs = 10_000) {
   const end = Date.now() + timeoutMs;
@@ -57,7 +58,7 @@ test('back pressure pauses the upstream at the threshold; every record arrives e
   const slow = processor('Delay', { delayMs: 20 }, { batchSize: 50 });
   const count = processor('Count', {});
   const queue = connect(gen, 'success', slow, 200);
-  const graph: FlowGraph = { id: 'bp', name: 'bp', processors: [gen, slow, count], connections: [queue, connect(slow, 'success', count)] };
+  const graph = flowGraph({ id: 'bp', processors: [gen, slow, count], connections: [queue, connect(slow, 'success', count)] });
   engine.load(graph);
   const result = await engine.start('bp');
   assert.deepEqual(result.invalid, []);
@@ -84,7 +85,7 @@ test('a stopped downstream fills its queue to the threshold, then the source sto
   const gen = processor('GenerateRecords', { template: '{"n": $i}', rate: 0, limit: 0 });
   const count = processor('Count', {});
   const queue = connect(gen, 'success', count, 500);
-  engine.load({ id: 'stop1', name: 'stop1', processors: [gen, count], connections: [queue] });
+  engine.load(flowGraph({ id: 'stop1', processors: [gen, count], connections: [queue] }));
   await engine.start('stop1', [gen.id]);
   await until(() => engine.stats('stop1').connections[queue.id].backPressure);
   const produced = engine.stats('stop1').processors[gen.id].out;
@@ -101,12 +102,7 @@ test('a throwing processor rolls back: records return in order, it is penalized 
   const gen = processor('GenerateRecords', { template: '{"n": $i}', rate: 0, limit: 250 });
   const bad = processor('Flaky', { failures: 2 });
   const sink = processor('Inspect', { keep: 100 });
-  engine.load({
-    id: 'rb',
-    name: 'rb',
-    processors: [gen, bad, sink],
-    connections: [connect(gen, 'success', bad), connect(bad, 'success', sink)],
-  });
+  engine.load(flowGraph({ id: 'rb', processors: [gen, bad, sink], connections: [connect(gen, 'success', bad), connect(bad, 'success', sink)] }));
   await engine.start('rb');
   await until(() => engine.stats('rb').processors[sink.id].in === 250);
   const stats = engine.stats('rb').processors[bad.id];
@@ -123,7 +119,7 @@ test('invalid processors are reported and not started; valid ones start', async 
   const gen = processor('GenerateRecords', { template: '{"n": $i}', rate: 10, limit: 0 });
   const route = processor('RouteOnField', { routes: {} });
   const broken = processor('Transform', { expression: '{"a": ' });
-  engine.load({ id: 'inv', name: 'inv', processors: [gen, route, broken], connections: [connect(gen, 'success', route)] });
+  engine.load(flowGraph({ id: 'inv', processors: [gen, route, broken], connections: [connect(gen, 'success', route)] }));
   const result = await engine.start('inv');
   assert.deepEqual(result.started, [gen.id]);
   const byId = new Map(result.invalid.map((i) => [i.processorId, i.issues.map((x) => x.message).join(' | ')]));
@@ -139,7 +135,7 @@ test('stats report rates and the graph can change while running without losing q
   const gen = processor('GenerateRecords', { template: '{"n": $i}', rate: 0, limit: 400 });
   const first = processor('Count', {});
   const queue = connect(gen, 'success', first);
-  const graph: FlowGraph = { id: 'rc', name: 'rc', processors: [gen, first], connections: [queue] };
+  const graph = flowGraph({ id: 'rc', processors: [gen, first], connections: [queue] });
   engine.load(graph);
   await engine.start('rc', [gen.id]);
   await until(() => engine.stats('rc').connections[queue.id].queued === 400);

@@ -1,9 +1,13 @@
 import { EventEmitter } from 'node:events';
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { ProcessorImplementation } from '../sdk/define-processor';
 import type { FlowGraph } from '../flow/schema';
-import { STATS_INTERVAL_MS, type FlowStats } from '../protocol';
+import { STATS_INTERVAL_MS, type EngineStatus, type FlowStats, type StatusHistoryPoint } from '../protocol';
 import { FlowRunner, type StartResult } from './flow-runner';
 import { Scheduler } from './scheduler';
+
+/** Stats ticks per event-loop lag window (10 × 500 ms = 5 s). */
+const LAG_WINDOW = 10;
 
 export interface EngineOptions {
   processors: readonly ProcessorImplementation[];
@@ -27,12 +31,17 @@ export class Engine {
   private readonly implementations: ReadonlyMap<string, ProcessorImplementation>;
   private readonly statsIntervalMs: number;
   private readonly statsTimer: NodeJS.Timeout;
+  /** Event-loop delay, reset every LAG_WINDOW ticks: the engine's fairness to the HTTP server. */
+  private readonly lag: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+  private lagStatus: EngineStatus = { eventLoopLagP99Ms: 0, eventLoopLagMaxMs: 0 };
+  private ticks = 0;
 
   constructor(options: EngineOptions) {
     this.implementations = new Map(options.processors.map((p) => [p.spec.type, p]));
     this.statsIntervalMs = options.statsIntervalMs ?? STATS_INTERVAL_MS;
     this.statsTimer = setInterval(() => this.emitStats(), this.statsIntervalMs);
     this.statsTimer.unref();
+    this.lag.enable();
   }
 
   /** Load a flow, or reconcile a loaded one with a new version of its graph. */
@@ -80,8 +89,14 @@ export class Engine {
     return this.runner(flowId).stats(Date.now(), this.statsIntervalMs);
   }
 
+  /** A processor's or connection's status history (one point a second, five minutes). */
+  history(flowId: string, componentId: string): StatusHistoryPoint[] {
+    return this.runner(flowId).history.of(componentId);
+  }
+
   async shutdown(): Promise<void> {
     clearInterval(this.statsTimer);
+    this.lag.disable();
     await Promise.all([...this.flows.values()].map((f) => f.stop()));
     this.scheduler.stop();
     this.flows.clear();
@@ -95,9 +110,16 @@ export class Engine {
 
   private emitStats(): void {
     const now = Date.now();
+    if (++this.ticks % LAG_WINDOW === 0) {
+      const ms = (ns: number) => Math.round(ns / 1e5) / 10;
+      this.lagStatus = { eventLoopLagP99Ms: ms(this.lag.percentile(99)), eventLoopLagMaxMs: ms(this.lag.max) };
+      this.lag.reset();
+    }
     for (const runner of this.flows.values()) {
       runner.sample(now);
-      this.events.emit('stats', runner.stats(now, this.statsIntervalMs));
+      const stats = { ...runner.stats(now, this.statsIntervalMs), engine: this.lagStatus };
+      runner.history.record(stats);
+      this.events.emit('stats', stats);
     }
   }
 }

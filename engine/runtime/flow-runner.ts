@@ -5,6 +5,7 @@ import type { FlowStats } from '../protocol';
 import { Connection } from './connection';
 import { ProcessorNode, errorMessage } from './processor-node';
 import type { Scheduler } from './scheduler';
+import { StatusHistory } from './status-history';
 
 export interface StartResult {
   started: string[];
@@ -19,6 +20,7 @@ export interface StartResult {
 export class FlowRunner {
   readonly nodes = new Map<string, ProcessorNode>();
   readonly connections = new Map<string, Connection>();
+  readonly history = new StatusHistory();
 
   constructor(
     public graph: FlowGraph,
@@ -47,8 +49,7 @@ export class FlowRunner {
     for (const config of graph.connections) {
       const existing = this.connections.get(config.id);
       if (existing) {
-        existing.countThreshold = config.countThreshold;
-        existing.bytesThreshold = config.bytesThreshold;
+        existing.configure(config);
       } else {
         this.connections.set(config.id, new Connection(config, config, this.scheduler.wake));
       }
@@ -56,6 +57,7 @@ export class FlowRunner {
     this.wire();
     const issues = validateFlow(graph, (type) => this.implementationOf(type)?.spec);
     for (const [id, node] of this.nodes) node.validationIssues = issues.get(id) ?? [];
+    this.history.retain(new Set([...processorIds, ...connectionIds]));
     this.scheduler.wake();
   }
 
@@ -87,24 +89,17 @@ export class FlowRunner {
     );
   }
 
+  /** Periodic housekeeping: rate samples, and expiration of queues nobody is polling. */
   sample(now: number): void {
     for (const node of this.nodes.values()) node.rates.sample(now, node.counters.processed);
+    for (const connection of this.connections.values()) connection.expire(now);
   }
 
   stats(now: number, intervalMs: number): FlowStats {
     const processors: FlowStats['processors'] = {};
     for (const [id, node] of this.nodes) processors[id] = node.status(now, intervalMs);
     const connections: FlowStats['connections'] = {};
-    for (const [id, c] of this.connections) {
-      connections[id] = {
-        queued: c.size,
-        bytes: c.bytes,
-        countThreshold: c.countThreshold,
-        bytesThreshold: c.bytesThreshold,
-        percent: c.percent,
-        backPressure: c.isFull,
-      };
-    }
+    for (const [id, c] of this.connections) connections[id] = c.status(now);
     return { flowId: this.graph.id, at: now, processors, connections };
   }
 

@@ -1,22 +1,25 @@
+import { Cron } from 'croner';
 import type { ProcessorImplementation, ProcessorRuntime, ValidationIssue } from '../sdk/define-processor';
 import type { FlowRecord } from '../sdk/record';
 import type { ProcessorConfig } from '../flow/schema';
 import type { Bulletin, ProcessorStatus } from '../protocol';
 import type { Connection } from './connection';
 import { RateHistory } from './rates';
-import { Session } from './session';
+import { Session, type RetrySettings } from './session';
 
 const MAX_BULLETINS = 5;
-/** Records taken from one input connection for one trigger. */
-type Batch = { connection: Connection; records: FlowRecord[] };
 /** First penalty after a failure; doubles with each consecutive failure up to the maximum. */
 const BASE_PENALTY_MS = 500;
 const MAX_PENALTY_MS = 30_000;
+const MAX_RETRY_BACKOFF_MS = 600_000;
+
+/** Records taken from one input connection for one trigger. */
+type Batch = { connection: Connection; records: FlowRecord[]; enqueuedAt: number[] };
 
 /**
- * One processor of a loaded flow: its runtime instance while running, its connections, counters
- * and bulletins. It knows how to run one trigger (take a batch, session, commit or roll back); the
- * scheduler decides when.
+ * One processor of a loaded flow: its runtime instance while running, its connections, schedule,
+ * counters and bulletins. It knows how to run one trigger (take a batch, session, commit or roll
+ * back); the scheduler decides when.
  */
 export class ProcessorNode {
   state: 'RUNNING' | 'STOPPED' = 'STOPPED';
@@ -24,17 +27,19 @@ export class ProcessorNode {
   /** Relationship → connections; an empty list is an auto-terminated relationship. */
   outputs = new Map<string, Connection[]>();
   validationIssues: ValidationIssue[] = [];
-  activeTasks = 0;
   penalizedUntil = 0;
   yieldUntil = 0;
+  /** Time-driven schedules: not before this time. */
+  nextRunAt = 0;
   private runtime?: ProcessorRuntime;
   /** The last runtime, kept after stop so its view (recent records, say) stays visible. */
   private viewSource?: ProcessorRuntime;
+  private cron?: Cron;
+  private retry?: RetrySettings;
   private consecutiveFailures = 0;
   private nextInput = 0;
-  private idle?: Promise<void>;
-  private settleIdle?: () => void;
-  readonly counters = { in: 0, out: 0, bytesIn: 0, bytesOut: 0, processed: 0, errors: 0 };
+  private readonly tasks = new Set<Promise<void>>();
+  readonly counters = { in: 0, out: 0, bytesIn: 0, bytesOut: 0, processed: 0, errors: 0, retried: 0 };
   readonly rates = new RateHistory();
   readonly bulletins: Bulletin[] = [];
 
@@ -54,6 +59,10 @@ export class ProcessorNode {
     return this.implementation?.spec.input === 'forbidden';
   }
 
+  get activeTasks(): number {
+    return this.tasks.size;
+  }
+
   get backPressured(): boolean {
     for (const connections of this.outputs.values()) {
       for (const connection of connections) if (connection.isFull) return true;
@@ -61,10 +70,10 @@ export class ProcessorNode {
     return false;
   }
 
-  /** Whether the scheduler may trigger it now; the earliest time it might be, otherwise. */
+  /** 'ready' if the scheduler may trigger it now; otherwise the earliest time it might be, or 'never' (until woken). */
   readyAt(now: number): number | 'ready' | 'never' {
-    if (this.state !== 'RUNNING' || this.activeTasks > 0) return 'never';
-    const waitUntil = Math.max(this.penalizedUntil, this.yieldUntil);
+    if (this.state !== 'RUNNING' || this.tasks.size >= this.config.scheduling.concurrency) return 'never';
+    const waitUntil = Math.max(this.penalizedUntil, this.yieldUntil, this.nextRunAt);
     if (waitUntil > now) return waitUntil;
     if (this.backPressured) return 'never';
     if (!this.isSource && !this.inputs.some((c) => c.size > 0)) return 'never';
@@ -79,29 +88,28 @@ export class ProcessorNode {
     }
     const props = this.implementation.spec.properties.parse(this.config.properties);
     try {
-      this.runtime = await this.implementation.create({
-        processorId: this.id,
-        name: this.config.name,
-        props,
-        batchSize: this.config.batchSize,
-      });
+      this.runtime = await this.implementation.create({ processorId: this.id, name: this.config.name, props, batchSize: this.config.batchSize });
     } catch (error) {
       const message = `start failed: ${errorMessage(error)}`;
       this.bulletin('ERROR', message);
       throw new Error(message, { cause: error });
     }
+    const { scheduling, retry } = this.config;
+    this.cron = scheduling.strategy === 'CRON' ? new Cron(scheduling.cron, { paused: true }) : undefined;
+    this.retry = retry.relationships.length > 0 ? { relationships: new Set(retry.relationships), maxRetries: retry.maxRetries } : undefined;
     this.viewSource = this.runtime;
     this.consecutiveFailures = 0;
     this.penalizedUntil = 0;
     this.yieldUntil = 0;
+    this.nextRunAt = this.cron ? (this.cron.nextRun()?.getTime() ?? Infinity) : 0;
     this.state = 'RUNNING';
   }
 
-  /** Stop scheduling, let a running task finish, then release the runtime's resources. */
+  /** Stop scheduling, let running tasks finish, then release the runtime's resources. */
   async stop(): Promise<void> {
     if (this.state === 'STOPPED') return;
     this.state = 'STOPPED';
-    if (this.activeTasks > 0) await this.idle;
+    await Promise.all(this.tasks);
     const runtime = this.runtime;
     this.runtime = undefined;
     try {
@@ -114,27 +122,27 @@ export class ProcessorNode {
   /** Run one trigger. Returns a promise only when the processor's onTrigger is asynchronous. */
   trigger(now: number): void | Promise<void> {
     const runtime = this.runtime!;
-    const source = this.takeBatch();
-    const batch = source ? source.records : [];
-    const session = new Session(batch, this.outputs, now);
+    this.scheduleNext(now);
+    const batch = this.takeBatch(now);
+    const records = batch ? batch.records : [];
+    const session = new Session(records, this.outputs, now, this.config.name);
     let pending: void | Promise<void>;
     try {
-      pending = runtime.onTrigger(batch, session);
+      pending = runtime.onTrigger(records, session);
     } catch (error) {
-      return this.rollback(source, error, now);
+      return this.rollback(batch, error, now);
     }
     if (!pending || typeof (pending as Promise<void>).then !== 'function') {
-      return this.commit(session, batch, source, now);
+      return this.commit(session, batch, now);
     }
-    this.activeTasks++;
-    this.idle = new Promise((resolve) => (this.settleIdle = resolve));
-    return (pending as Promise<void>).then(
-      () => this.commit(session, batch, source, Date.now()),
-      (error) => this.rollback(source, error, Date.now()),
-    ).finally(() => {
-      this.activeTasks--;
-      this.settleIdle?.();
-    });
+    const task: Promise<void> = (pending as Promise<void>)
+      .then(
+        () => this.commit(session, batch, Date.now()),
+        (error) => this.rollback(batch, error, Date.now()),
+      )
+      .finally(() => this.tasks.delete(task));
+    this.tasks.add(task);
+    return task;
   }
 
   status(now: number, intervalMs: number): ProcessorStatus {
@@ -148,8 +156,10 @@ export class ProcessorNode {
       rate1m: this.rates.rate(60_000),
       rate5m: this.rates.rate(300_000),
       errors: this.counters.errors,
-      activeTasks: this.activeTasks,
+      retried: this.counters.retried,
+      activeTasks: this.tasks.size,
       penalizedUntil: this.penalizedUntil > now ? this.penalizedUntil : undefined,
+      nextRunAt: this.state === 'RUNNING' && this.nextRunAt > now && this.nextRunAt < Infinity ? this.nextRunAt : undefined,
       backPressured: this.state === 'RUNNING' && this.backPressured,
       validationErrors: this.validationIssues.map((i) => (i.property ? `${i.property}: ${i.message}` : i.message)),
       bulletins: [...this.bulletins],
@@ -162,42 +172,57 @@ export class ProcessorNode {
     if (this.bulletins.length > MAX_BULLETINS) this.bulletins.shift();
   }
 
+  /** Time-driven strategies: when the next trigger may start. */
+  private scheduleNext(now: number): void {
+    const { strategy, periodMs } = this.config.scheduling;
+    if (strategy === 'TIMER') this.nextRunAt = now + periodMs;
+    else if (this.cron) this.nextRunAt = this.cron.nextRun(new Date(now))?.getTime() ?? Infinity;
+  }
+
   /** Round-robin over the input connections that have records. */
-  private takeBatch(): Batch | undefined {
+  private takeBatch(now: number): Batch | undefined {
     for (let i = 0; i < this.inputs.length; i++) {
       const connection = this.inputs[(this.nextInput + i) % this.inputs.length];
       if (connection.size > 0) {
         this.nextInput = (this.nextInput + i + 1) % this.inputs.length;
-        return { connection, records: connection.poll(this.config.batchSize) };
+        const { records, enqueuedAt } = connection.poll(this.config.batchSize, now);
+        if (records.length > 0) return { connection, records, enqueuedAt };
       }
     }
     return undefined;
   }
 
-  private commit(session: Session, batch: FlowRecord[], source: Batch | undefined, now: number): void {
+  private commit(session: Session, batch: Batch | undefined, now: number): void {
     let result;
     try {
-      result = session.commit();
+      result = session.commit(batch ? this.retry : undefined);
     } catch (error) {
-      return this.rollback(source, error, now);
+      return this.rollback(batch, error, now);
     }
-    this.counters.in += batch.length;
-    for (const record of batch) this.counters.bytesIn += record.size;
+    const taken = batch?.records ?? [];
+    this.counters.in += taken.length;
+    for (const record of taken) this.counters.bytesIn += record.size;
     this.counters.out += result.out;
     this.counters.bytesOut += result.bytesOut;
-    this.counters.processed += batch.length + result.created;
+    this.counters.processed += taken.length + result.created;
     this.consecutiveFailures = 0;
-    if (session.yieldMs > 0) this.yieldUntil = now + session.yieldMs;
+    if (session.yieldMs > 0) this.yieldUntil = Math.max(this.yieldUntil, now + session.yieldMs);
+    if (batch && result.retried.length > 0) {
+      batch.connection.requeue(result.retried, result.retried.map(() => now));
+      this.counters.retried += result.retried.length;
+      const backoff = Math.min(this.config.retry.backoffMs * 2 ** (result.attempt - 1), MAX_RETRY_BACKOFF_MS);
+      this.yieldUntil = Math.max(this.yieldUntil, now + backoff);
+    }
   }
 
   /** Undo a trigger: the batch goes back to the head of its queue; the processor is penalized. */
-  private rollback(source: Batch | undefined, error: unknown, now: number): void {
-    source?.connection.requeue(source.records);
+  private rollback(batch: Batch | undefined, error: unknown, now: number): void {
+    batch?.connection.requeue(batch.records, batch.enqueuedAt);
     this.counters.errors++;
     this.consecutiveFailures++;
     const penalty = Math.min(BASE_PENALTY_MS * 2 ** (this.consecutiveFailures - 1), MAX_PENALTY_MS);
     this.penalizedUntil = now + penalty;
-    this.bulletin('ERROR', `${errorMessage(error)} (batch of ${source?.records.length ?? 0} rolled back; retry in ${penalty} ms)`);
+    this.bulletin('ERROR', `${errorMessage(error)} (batch of ${batch?.records.length ?? 0} rolled back; retry in ${penalty} ms)`);
   }
 }
 

@@ -42,6 +42,26 @@ export class Scheduler {
     this.nodes.clear();
   }
 
+  /**
+   * Trigger a node; with a run duration, keep triggering it while it stays ready (synchronous
+   * triggers only), which saves a pass per batch at the cost of latency for the others.
+   */
+  private run(node: ProcessorNode, now: number, deadline: number): void {
+    const task = node.trigger(now);
+    if (task) {
+      task.then(this.wake);
+      return;
+    }
+    const until = Math.min(performance.now() + node.config.scheduling.runDurationMs, deadline);
+    while (performance.now() < until && node.readyAt(Date.now()) === 'ready') {
+      const next = node.trigger(Date.now());
+      if (next) {
+        next.then(this.wake);
+        return;
+      }
+    }
+  }
+
   private pass = (): void => {
     this.immediate = undefined;
     this.inPass = true;
@@ -57,8 +77,7 @@ export class Scheduler {
           const now = Date.now();
           const ready = node.readyAt(now);
           if (ready === 'ready') {
-            const task = node.trigger(now);
-            if (task) task.then(this.wake);
+            this.run(node, now, deadline);
             progressedThisRound = progressed = true;
           } else if (typeof ready === 'number') {
             nextAt = Math.min(nextAt, ready);

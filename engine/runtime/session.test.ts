@@ -4,26 +4,26 @@ import { createRecord } from '../sdk/record';
 import { Connection } from './connection';
 import { Session } from './session';
 
-const open = { countThreshold: 1000, bytesThreshold: 1e9 };
+const open = { countThreshold: 1000, bytesThreshold: 1e9, prioritizer: 'FIFO', expirationMs: 0 } as const;
 const connection = (id: string, relationship: string) => new Connection({ id, sourceId: 'p', relationship, targetId: 'q' }, open);
 
 test('commit routes each record to its relationship', () => {
   const success = connection('s', 'success');
   const failure = connection('f', 'failure');
   const [a, b] = [createRecord({ n: 1 }), createRecord({ n: 2 })];
-  const session = new Session([a, b], new Map([['success', [success]], ['failure', [failure]]]));
+  const session = new Session([a, b], new Map([['success', [success]], ['failure', [failure]]]), Date.now());
   session.transfer(session.update(a, { content: { n: 10 } }), 'success');
   session.transfer(b, 'failure');
   const result = session.commit();
-  assert.deepEqual(success.poll(10).map((r) => r.content), [{ n: 10 }]);
-  assert.deepEqual(failure.poll(10).map((r) => r.id), [b.id]);
+  assert.deepEqual(success.poll(10).records.map((r) => r.content), [{ n: 10 }]);
+  assert.deepEqual(failure.poll(10).records.map((r) => r.id), [b.id]);
   assert.equal(result.out, 2);
 });
 
 test('commit fails when a record is neither transferred nor dropped, and nothing is delivered', () => {
   const success = connection('s', 'success');
   const [a, b] = [createRecord(1), createRecord(2)];
-  const session = new Session([a, b], new Map([['success', [success]]]));
+  const session = new Session([a, b], new Map([['success', [success]]]), Date.now());
   session.transfer(a, 'success');
   assert.throws(() => session.commit(), /1 record\(s\) were neither transferred nor dropped/);
   assert.equal(success.size, 0);
@@ -31,7 +31,7 @@ test('commit fails when a record is neither transferred nor dropped, and nothing
 
 test('an unknown relationship, a foreign record and a second routing are errors', () => {
   const a = createRecord(1);
-  const session = new Session([a], new Map([['success', [connection('s', 'success')]]]));
+  const session = new Session([a], new Map([['success', [connection('s', 'success')]]]), Date.now());
   assert.throws(() => session.transfer(a, 'nope'), /no relationship named "nope"/);
   assert.throws(() => session.transfer(createRecord(2), 'success'), /does not belong/);
   session.drop(a);
@@ -43,12 +43,12 @@ test('a relationship with two connections clones; an auto-terminated one drops',
   const right = connection('r', 'success');
   const a = createRecord({ k: 'v' });
   const b = createRecord({ k: 'w' });
-  const session = new Session([a, b], new Map([['success', [left, right]], ['skipped', []]]));
+  const session = new Session([a, b], new Map([['success', [left, right]], ['skipped', []]]), Date.now());
   session.transfer(a, 'success');
   session.transfer(b, 'skipped');
   const result = session.commit();
-  const [l] = left.poll(10);
-  const [r] = right.poll(10);
+  const [l] = left.poll(10).records;
+  const [r] = right.poll(10).records;
   assert.equal(l.id, a.id);
   assert.notEqual(r.id, a.id);
   assert.deepEqual(r.parents, [a.id]);
@@ -59,7 +59,7 @@ test('a relationship with two connections clones; an auto-terminated one drops',
 
 test('created records must be routed too', () => {
   const success = connection('s', 'success');
-  const session = new Session([], new Map([['success', [success]]]));
+  const session = new Session([], new Map([['success', [success]]]), Date.now());
   session.create({ x: 1 });
   assert.throws(() => session.commit(), /neither transferred nor dropped/);
 });

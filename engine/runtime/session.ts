@@ -2,12 +2,34 @@ import type { ProcessSession } from '../sdk/define-processor';
 import { createRecord, estimateSize, nextRecordId, type FlowRecord } from '../sdk/record';
 import type { Connection } from './connection';
 
-/** What a commit did, for the processor's counters. */
+/** Attribute counting how often a record was sent back for retry by the processor it is at. */
+export const RETRY_COUNT_ATTRIBUTE = 'retry.count';
+/** Attributes a failed record carries to the `failure` relationship. */
+export const ERROR_ATTRIBUTES = { message: 'error.message', processor: 'error.processor', time: 'error.time' } as const;
+
+/** What a commit did, for the processor's counters and the retry queue. */
 export interface CommitResult {
   out: number;
   bytesOut: number;
   dropped: number;
   created: number;
+  /** Input records routed to a retry relationship with attempts left: they go back to the input queue. */
+  retried: FlowRecord[];
+  /** The highest attempt number among `retried` (1 for a first retry). */
+  attempt: number;
+}
+
+export interface RetrySettings {
+  readonly relationships: ReadonlySet<string>;
+  readonly maxRetries: number;
+}
+
+interface Entry {
+  /** The latest version (after update()). */
+  record: FlowRecord;
+  /** As taken from the queue; undefined for records created in this session. */
+  readonly original?: FlowRecord;
+  to?: string;
 }
 
 /**
@@ -15,8 +37,7 @@ export interface CommitResult {
  * connection if the processor throws, so a rollback is simply "requeue the inputs".
  */
 export class Session implements ProcessSession<string> {
-  /** Records taken or created in this session, by id, with where each went (undefined: not yet). */
-  private readonly owned = new Map<string, { record: FlowRecord; to?: string }>();
+  private readonly owned = new Map<string, Entry>();
   private created = 0;
   yieldMs = 0;
 
@@ -24,9 +45,11 @@ export class Session implements ProcessSession<string> {
     inputs: readonly FlowRecord[],
     /** Relationship name → its connections; an empty list means auto-terminated. */
     private readonly outputs: ReadonlyMap<string, readonly Connection[]>,
-    private readonly now = Date.now(),
+    private readonly now: number,
+    /** Who is failing records, for the error attributes. */
+    private readonly processorName = '',
   ) {
-    for (const record of inputs) this.owned.set(record.id, { record });
+    for (const record of inputs) this.owned.set(record.id, { record, original: record });
   }
 
   transfer(record: FlowRecord, relationship: string): void {
@@ -36,6 +59,11 @@ export class Session implements ProcessSession<string> {
 
   drop(record: FlowRecord): void {
     this.route(record, DROP);
+  }
+
+  fail(record: FlowRecord, reason: string): void {
+    const attributes = { [ERROR_ATTRIBUTES.message]: reason, [ERROR_ATTRIBUTES.processor]: this.processorName, [ERROR_ATTRIBUTES.time]: new Date(this.now).toISOString() };
+    this.transfer(this.update(record, { attributes }), 'failure');
   }
 
   create(content: unknown, attributes: Record<string, string> = {}): FlowRecord {
@@ -54,7 +82,7 @@ export class Session implements ProcessSession<string> {
 
   update(record: FlowRecord, change: { content?: unknown; attributes?: Record<string, string> }): FlowRecord {
     const entry = this.entryOf(record);
-    const content = 'content' in change ? change.content : record.content;
+    const content = 'content' in change ? change.content : entry.record.content;
     const updated: FlowRecord = {
       ...entry.record,
       content,
@@ -71,25 +99,40 @@ export class Session implements ProcessSession<string> {
 
   /**
    * Check every record was routed, then hand them to the connections. A relationship with several
-   * connections gets a copy (new id, same content) in each after the first.
+   * connections gets a copy (new id, same content) in each after the first. Input records routed to
+   * a retry relationship with attempts left are returned instead, unchanged but for their count.
    */
-  commit(): CommitResult {
+  commit(retry?: RetrySettings): CommitResult {
+    const result: CommitResult = { out: 0, bytesOut: 0, dropped: 0, created: this.created, retried: [], attempt: 0 };
     const byRelationship = new Map<string, FlowRecord[]>();
-    let dropped = 0;
     let unrouted = 0;
-    for (const { record, to } of this.owned.values()) {
-      if (to === undefined) unrouted++;
-      else if (to === DROP) dropped++;
-      else {
-        let list = byRelationship.get(to);
-        if (!list) byRelationship.set(to, (list = []));
-        list.push(record);
+    for (const entry of this.owned.values()) {
+      const { to, original } = entry;
+      if (to === undefined) {
+        unrouted++;
+        continue;
       }
+      if (to === DROP) {
+        result.dropped++;
+        continue;
+      }
+      let record = entry.record;
+      const attempts = Number(original?.attributes[RETRY_COUNT_ATTRIBUTE] ?? 0);
+      if (original && retry?.relationships.has(to)) {
+        if (attempts < retry.maxRetries) {
+          result.retried.push({ ...original, attributes: { ...original.attributes, [RETRY_COUNT_ATTRIBUTE]: String(attempts + 1) } });
+          result.attempt = Math.max(result.attempt, attempts + 1);
+          continue;
+        }
+      }
+      if (RETRY_COUNT_ATTRIBUTE in record.attributes) record = withoutRetryCount(record);
+      let list = byRelationship.get(to);
+      if (!list) byRelationship.set(to, (list = []));
+      list.push(record);
     }
     if (unrouted > 0) {
       throw new Error(`${unrouted} record(s) were neither transferred nor dropped; the session cannot commit`);
     }
-    const result: CommitResult = { out: 0, bytesOut: 0, dropped, created: this.created };
     for (const [relationship, records] of byRelationship) {
       const connections = this.outputs.get(relationship)!;
       if (connections.length === 0) {
@@ -98,7 +141,7 @@ export class Session implements ProcessSession<string> {
       }
       connections.forEach((connection, index) => {
         const batch = index === 0 ? records : records.map((r) => ({ ...r, id: nextRecordId(), parents: [r.id] }));
-        connection.offer(batch);
+        connection.offer(batch, this.now);
         result.out += batch.length;
         for (const r of batch) result.bytesOut += r.size;
       });
@@ -109,15 +152,19 @@ export class Session implements ProcessSession<string> {
   private route(record: FlowRecord, to: string): void {
     const entry = this.entryOf(record);
     if (entry.to !== undefined) throw new Error(`record ${record.id} was already routed in this session`);
-    // entry.record is the latest version (after update()), whichever copy the processor passed.
     entry.to = to;
   }
 
-  private entryOf(record: FlowRecord) {
+  private entryOf(record: FlowRecord): Entry {
     const entry = this.owned.get(record.id);
     if (!entry) throw new Error(`record ${record.id} does not belong to this session`);
     return entry;
   }
+}
+
+function withoutRetryCount(record: FlowRecord): FlowRecord {
+  const { [RETRY_COUNT_ATTRIBUTE]: _, ...attributes } = record.attributes;
+  return { ...record, attributes };
 }
 
 /** Marker for records removed on purpose; no relationship can have this name (it is not a word). */

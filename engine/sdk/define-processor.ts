@@ -92,6 +92,11 @@ export function relationshipsOf(spec: AnySpec, props: unknown): string[] {
 export interface ProcessSession<R extends string = string> {
   /** Route a record (an input, one returned by `update`, or one `create`d) to a relationship. */
   transfer(record: FlowRecord, relationship: R): void;
+  /**
+   * Route a record to `failure`, with the reason and where it failed in its attributes (error.message,
+   * error.processor, error.time). Only for processors that declare a `failure` relationship.
+   */
+  fail(record: FlowRecord, reason: string): void;
   /** Remove a record from the flow on purpose (a sink consumed it, a filter rejected it). */
   drop(record: FlowRecord): void;
   /** A new record with no parent (sources). */

@@ -1,4 +1,5 @@
-import { DEFAULT_BATCH_SIZE, type ProcessorConfig } from '../flow/schema';
+import { processorConfig } from '../flow/build';
+import { DEFAULT_BATCH_SIZE, type RetryPolicy } from '../flow/schema';
 import { relationshipsOf, type ProcessorImplementation } from '../sdk/define-processor';
 import { createRecord, type FlowRecord } from '../sdk/record';
 import { Connection } from '../runtime/connection';
@@ -18,6 +19,7 @@ export function runProcessor(implementation: ProcessorImplementation) {
 export class ProcessorTestRunner {
   private properties: Record<string, unknown> = {};
   private batchSize = DEFAULT_BATCH_SIZE;
+  private retryPolicy: Partial<RetryPolicy> = {};
   private readonly pending: FlowRecord[] = [];
   private node?: ProcessorNode;
   private input?: Connection;
@@ -36,6 +38,12 @@ export class ProcessorTestRunner {
     return this;
   }
 
+  /** Send records routed to these relationships back for retry (the engine's retry policy). */
+  retry(policy: Partial<RetryPolicy>): this {
+    this.retryPolicy = policy;
+    return this;
+  }
+
   /** Queue records (contents, or records made with createRecord) for the next run. */
   enqueue(contents: readonly unknown[], attributes: Record<string, string> = {}): this {
     for (const c of contents) this.pending.push(isRecord(c) ? c : createRecord(c, attributes));
@@ -49,7 +57,7 @@ export class ProcessorTestRunner {
     for (let i = 0; i < triggers; i++) {
       await node.trigger(Date.now());
       for (const [relationship, connection] of this.outputs) {
-        this.collected.get(relationship)!.push(...connection.poll(Infinity));
+        this.collected.get(relationship)!.push(...connection.poll(Infinity).records);
       }
     }
     return this;
@@ -79,18 +87,9 @@ export class ProcessorTestRunner {
     if (this.node) return this.node;
     const spec = this.implementation.spec;
     const properties = { ...this.properties };
-    const config: ProcessorConfig = {
-      id: 'under-test',
-      type: spec.type,
-      name: spec.type,
-      position: { x: 0, y: 0 },
-      properties,
-      autoTerminated: [],
-      batchSize: this.batchSize,
-      runState: 'STOPPED',
-    };
+    const config = processorConfig({ id: 'under-test', type: spec.type, properties, batchSize: this.batchSize, retry: this.retryPolicy });
     const node = new ProcessorNode(config, this.implementation);
-    const unbounded = { countThreshold: Number.MAX_SAFE_INTEGER, bytesThreshold: Number.MAX_SAFE_INTEGER };
+    const unbounded = { countThreshold: Number.MAX_SAFE_INTEGER, bytesThreshold: Number.MAX_SAFE_INTEGER, prioritizer: 'FIFO', expirationMs: 0 } as const;
     this.input = new Connection({ id: 'in', sourceId: 'test', relationship: 'in', targetId: node.id }, unbounded);
     node.inputs = [this.input];
     for (const relationship of relationshipsOf(spec, properties)) {

@@ -1,3 +1,4 @@
+import { connectionConfig, DEFAULT_FLOW_SETTINGS, processorConfig } from '../../engine/flow/build';
 import type { FlowGraph } from '../../engine/flow/schema';
 
 const ORDER_TEMPLATE = `{
@@ -11,12 +12,10 @@ const ORDER_TEMPLATE = `{
   "at": $now()
 }`;
 
-const processor = (id: string, type: string, name: string, x: number, y: number, properties: Record<string, unknown>, extra = {}) => ({
-  id, type, name, position: { x, y }, properties, autoTerminated: [] as string[], batchSize: 100, runState: 'STOPPED' as const, ...extra,
-});
-const connection = (id: string, sourceId: string, relationship: string, targetId: string, countThreshold = 10_000) => ({
-  id, sourceId, relationship, targetId, countThreshold, bytesThreshold: 1024 ** 3,
-});
+const processor = (id: string, type: string, name: string, x: number, y: number, properties: Record<string, unknown>, extra = {}) =>
+  processorConfig({ id, type, name, position: { x, y }, properties, batchSize: 100, ...extra });
+const connection = (id: string, sourceId: string, relationship: string, targetId: string, countThreshold = 10_000) =>
+  connectionConfig({ id, sourceId, relationship, targetId, countThreshold });
 
 /**
  * The flow a new installation opens on: the seed's online store in miniature. Synthetic orders from
@@ -25,6 +24,7 @@ const connection = (id: string, sourceId: string, relationship: string, targetId
  */
 export const demoFlow: Omit<FlowGraph, 'id'> = {
   name: 'Demo: regional orders',
+  settings: DEFAULT_FLOW_SETTINGS,
   processors: [
     processor('gen', 'GenerateRecords', 'Orders (all regions)', 0, 120, { template: ORDER_TEMPLATE, rate: 500, limit: 0 }),
     processor('total', 'Transform', 'Order total', 300, 120, { expression: '{"total": qty * price}', mode: 'merge' }, { autoTerminated: ['failure'] }),

@@ -2,13 +2,12 @@ import type { z } from 'zod';
 import { relationshipsOf, type ValidationIssue } from '../../engine/sdk';
 import {
   DEFAULT_BATCH_SIZE,
-  DEFAULT_BYTES_THRESHOLD,
-  DEFAULT_COUNT_THRESHOLD,
   type CreateConnectionInput,
   type CreateProcessorInput,
   type FlowGraph,
   type ProcessorConfig,
   type RunInput,
+  type UpdateFlowInput,
   type UpdateConnectionInput,
   type UpdateProcessorInput,
 } from '../../engine/flow/schema';
@@ -63,8 +62,8 @@ export class FlowService {
     return created;
   }
 
-  async renameFlow(flowId: string, name: string): Promise<FlowGraph> {
-    if (!(await this.store.renameFlow(flowId, name))) throw notFound(`flow ${flowId}`);
+  async updateFlow(flowId: string, patch: z.infer<typeof UpdateFlowInput>): Promise<FlowGraph> {
+    if (!(await this.store.updateFlow(flowId, patch))) throw notFound(`flow ${flowId}`);
     return this.changed(flowId);
   }
 
@@ -95,7 +94,8 @@ export class FlowService {
   async updateProcessor(flowId: string, processorId: string, patch: z.infer<typeof UpdateProcessorInput>): Promise<ProcessorConfig> {
     const current = await this.processor(flowId, processorId);
     const spec = specOf(current.type)!;
-    const changesConfiguration = patch.properties !== undefined || patch.autoTerminated !== undefined || patch.batchSize !== undefined;
+    const { name: _name, position: _position, ...configuration } = patch;
+    const changesConfiguration = Object.keys(configuration).length > 0;
     if (changesConfiguration && this.engine.isRunning(flowId, processorId)) {
       throw conflict(`stop "${current.name}" before changing its configuration`);
     }
@@ -114,6 +114,11 @@ export class FlowService {
       const known = relationshipsOf(spec, update.properties ?? current.properties);
       const unknown = patch.autoTerminated.filter((r) => !known.includes(r));
       if (unknown.length > 0) throw badRequest(`${spec.type} has no relationship ${unknown.map((r) => `"${r}"`).join(', ')}`);
+    }
+    if (patch.retry !== undefined) {
+      const known = relationshipsOf(spec, update.properties ?? current.properties);
+      const unknown = patch.retry.relationships.filter((r) => !known.includes(r));
+      if (unknown.length > 0) throw badRequest(`cannot retry unknown relationship ${unknown.map((r) => `"${r}"`).join(', ')}`);
     }
     const updated = await this.store.updateProcessor(flowId, processorId, update);
     if (!updated) throw notFound(`processor ${processorId}`);
@@ -146,13 +151,8 @@ export class FlowService {
       (c) => c.sourceId === input.sourceId && c.targetId === input.targetId && c.relationship === input.relationship,
     );
     if (duplicate) throw conflict(`"${input.relationship}" of ${source.name} is already connected to ${target.name}`);
-    const connection = await this.store.addConnection(flowId, {
-      sourceId: input.sourceId,
-      relationship: input.relationship,
-      targetId: input.targetId,
-      countThreshold: input.countThreshold ?? DEFAULT_COUNT_THRESHOLD,
-      bytesThreshold: input.bytesThreshold ?? DEFAULT_BYTES_THRESHOLD,
-    });
+    // thresholds left out come from the flow's settings
+    const connection = await this.store.addConnection(flowId, input);
     await this.changed(flowId);
     return connection;
   }
@@ -168,6 +168,10 @@ export class FlowService {
     this.assertNoQueued(flowId, [connectionId]);
     if (!(await this.store.deleteConnection(flowId, connectionId))) throw notFound(`connection ${connectionId}`);
     await this.changed(flowId);
+  }
+
+  history(flowId: string, componentId: string) {
+    return this.engine.history(flowId, componentId);
   }
 
   /** An operator empties a queue on purpose (the only way queued records are discarded). */

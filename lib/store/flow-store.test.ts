@@ -7,7 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { FlowGraph, FlowSummary, type ProcessorConfig } from '../../engine/flow/schema';
+import { DEFAULT_FLOW_SETTINGS } from '../../engine/flow/build';
+import { DEFAULT_RETRY, DEFAULT_SCHEDULING, FlowGraph, FlowSummary, type ProcessorConfig } from '../../engine/flow/schema';
 import { FlowStore, FlowStoreError, type NewProcessor } from './flow-store';
 import { MIGRATIONS_DIRS, migrate, migrationStatus } from './migrate';
 import { providerOf } from './client';
@@ -23,8 +24,11 @@ const proc = (name: string, extra: Partial<NewProcessor> = {}): NewProcessor => 
   properties: { count: 10, nested: { list: [1, 'two', null, true], text: 'ünïcødé "quoted"' } },
   autoTerminated: ['failure'],
   batchSize: 250,
+  scheduling: { strategy: 'CRON', periodMs: 5000, cron: '*/5 * * * * *', concurrency: 3, runDurationMs: 25 },
+  retry: { relationships: ['failure'], maxRetries: 4, backoffMs: 250 },
   ...extra,
 });
+const FIFO = { prioritizer: 'FIFO', expirationMs: 0 } as const;
 
 function storeSuite(label: string, setup: () => Promise<{ url: string; teardown: () => Promise<void> }>) {
   describe(label, () => {
@@ -56,17 +60,30 @@ function storeSuite(label: string, setup: () => Promise<{ url: string; teardown:
 
     test('flows, processors and connections round-trip exactly', async () => {
       const flow = await store.createFlow('Round trip');
-      assert.deepEqual(flow, { id: flow.id, name: 'Round trip', processors: [], connections: [] });
+      assert.deepEqual(flow, { id: flow.id, name: 'Round trip', settings: DEFAULT_FLOW_SETTINGS, processors: [], connections: [] });
       const a = await store.addProcessor(flow.id, proc('A'));
-      const b = await store.addProcessor(flow.id, proc('B', { properties: {}, autoTerminated: [], batchSize: 1 }));
+      const b = await store.addProcessor(flow.id, proc('B', { properties: {}, autoTerminated: [], batchSize: 1, scheduling: undefined, retry: undefined }));
       assert.deepEqual(a, { id: a.id, runState: 'STOPPED', ...proc('A') });
-      const big = await store.addConnection(flow.id, { sourceId: a.id, relationship: 'success', targetId: b.id, countThreshold: 10_000_000, bytesThreshold: TiB });
+      assert.deepEqual([b.scheduling, b.retry], [DEFAULT_SCHEDULING, DEFAULT_RETRY], 'defaults when left out');
+      const big = await store.addConnection(flow.id, { sourceId: a.id, relationship: 'success', targetId: b.id, countThreshold: 10_000_000, bytesThreshold: TiB, prioritizer: 'PRIORITY_ATTRIBUTE', expirationMs: 60_000 });
       const dflt = await store.addConnection(flow.id, { sourceId: b.id, relationship: 'failure', targetId: b.id });
       assert.equal(big.bytesThreshold, TiB);
-      assert.deepEqual([dflt.countThreshold, dflt.bytesThreshold], [10_000, 1024 ** 3]);
+      assert.deepEqual([big.prioritizer, big.expirationMs], ['PRIORITY_ATTRIBUTE', 60_000]);
+      assert.deepEqual([dflt.countThreshold, dflt.bytesThreshold, dflt.prioritizer, dflt.expirationMs], [10_000, 1024 ** 3, 'FIFO', 0]);
       const graph = await store.getFlow(flow.id);
-      assert.deepEqual(graph, { id: flow.id, name: 'Round trip', processors: [a, b], connections: [big, dflt] });
+      assert.deepEqual(graph, { id: flow.id, name: 'Round trip', settings: DEFAULT_FLOW_SETTINGS, processors: [a, b], connections: [big, dflt] });
       assert.deepEqual(FlowGraph.parse(graph), graph); // exactly the contract's shape, no extra keys
+    });
+
+    test('flow settings: thresholds of new connections default to the flow\'s', async () => {
+      const flow = await store.createFlow('Settings');
+      const updated = await store.updateFlow(flow.id, { settings: { countThreshold: 500, bytesThreshold: TiB } });
+      assert.deepEqual(updated!.settings, { countThreshold: 500, bytesThreshold: TiB });
+      const a = await store.addProcessor(flow.id, proc('A'));
+      const c = await store.addConnection(flow.id, { sourceId: a.id, relationship: 'success', targetId: a.id });
+      assert.deepEqual([c.countThreshold, c.bytesThreshold], [500, TiB]);
+      const own = await store.addConnection(flow.id, { sourceId: a.id, relationship: 'failure', targetId: a.id, countThreshold: 7 });
+      assert.equal(own.countThreshold, 7);
     });
 
     test('updates patch only what they name and are scoped to the flow', async () => {
@@ -80,10 +97,12 @@ function storeSuite(label: string, setup: () => Promise<{ url: string; teardown:
       assert.deepEqual((await store.getFlow(flow.id))!.processors, [expected]);
       assert.equal(await store.updateProcessor(other.id, a.id, { name: 'nope' }), null);
       const c = await store.addConnection(flow.id, { sourceId: a.id, relationship: 'success', targetId: a.id, countThreshold: 5, bytesThreshold: 2048 });
-      assert.deepEqual(await store.updateConnection(flow.id, c.id, { bytesThreshold: TiB }), { ...c, bytesThreshold: TiB });
-      assert.deepEqual((await store.getFlow(flow.id))!.connections, [{ ...c, bytesThreshold: TiB }]);
+      assert.deepEqual(await store.updateConnection(flow.id, c.id, { bytesThreshold: TiB, prioritizer: 'NEWEST_FIRST', expirationMs: 1000 }), { ...c, bytesThreshold: TiB, prioritizer: 'NEWEST_FIRST', expirationMs: 1000 });
+      assert.deepEqual((await store.getFlow(flow.id))!.connections, [{ ...c, bytesThreshold: TiB, prioritizer: 'NEWEST_FIRST', expirationMs: 1000 }]);
+      const rescheduled = await store.updateProcessor(flow.id, a.id, { scheduling: { ...DEFAULT_SCHEDULING, strategy: 'TIMER', periodMs: 42 } });
+      assert.equal(rescheduled!.scheduling.periodMs, 42);
       assert.equal(await store.updateConnection(other.id, c.id, { countThreshold: 9 }), null);
-      assert.deepEqual(await store.renameFlow(flow.id, 'Renamed'), { ...(await store.getFlow(flow.id))!, name: 'Renamed' });
+      assert.deepEqual(await store.updateFlow(flow.id, { name: 'Renamed' }), { ...(await store.getFlow(flow.id))!, name: 'Renamed' });
     });
 
     test('deleting a processor deletes its connections; deleting a flow deletes everything', async () => {
@@ -93,7 +112,7 @@ function storeSuite(label: string, setup: () => Promise<{ url: string; teardown:
       await store.addConnection(flow.id, { sourceId: b.id, relationship: 'success', targetId: c.id });
       const ac = await store.addConnection(flow.id, { sourceId: a.id, relationship: 'failure', targetId: c.id });
       assert.equal(await store.deleteProcessor(flow.id, b.id), true);
-      assert.deepEqual(await store.getFlow(flow.id), { id: flow.id, name: 'Cascade', processors: [a, c], connections: [ac] });
+      assert.deepEqual(await store.getFlow(flow.id), { id: flow.id, name: 'Cascade', settings: DEFAULT_FLOW_SETTINGS, processors: [a, c], connections: [ac] });
       assert.equal(await store.deleteConnection(flow.id, ac.id), true);
       assert.deepEqual((await store.getFlow(flow.id))!.connections, []);
       assert.equal(await store.deleteFlow(flow.id), true);
@@ -107,7 +126,7 @@ function storeSuite(label: string, setup: () => Promise<{ url: string; teardown:
       const two = await store.importFlow(source);
       assert.deepEqual(one.processors.map((p) => [p.name, p.runState]), [['Generate', 'STOPPED'], ['Log', 'STOPPED'], ['Loose', 'STOPPED']]);
       const [gen, log] = one.processors;
-      assert.deepEqual(one.connections, [{ id: one.connections[0].id, sourceId: gen.id, relationship: 'success', targetId: log.id, countThreshold: 10_000, bytesThreshold: TiB }]);
+      assert.deepEqual(one.connections, [{ id: one.connections[0].id, sourceId: gen.id, relationship: 'success', targetId: log.id, countThreshold: 10_000, bytesThreshold: TiB, ...FIFO }]);
       const ids = [one.id, two.id, ...[one, two].flatMap((g) => [...g.processors, ...g.connections].map((x) => x.id))];
       assert.equal(new Set(ids).size, ids.length);
       assert.ok(!ids.some((id) => ['gen', 'log', 'c1'].includes(id)));
@@ -147,7 +166,7 @@ function storeSuite(label: string, setup: () => Promise<{ url: string; teardown:
       writes.push(() => store.setRunState(flow.id, [a.id], 'RUNNING'));
       writes.push(() => store.deleteConnection(flow.id, connId));
       writes.push(() => store.deleteProcessor(flow.id, a.id));
-      writes.push(() => store.renameFlow(flow.id, 'Touched'));
+      writes.push(() => store.updateFlow(flow.id, { name: 'Touched' }));
       for (const write of writes) {
         const before = await updatedAt(flow.id);
         await sleep(5);
@@ -161,7 +180,7 @@ function storeSuite(label: string, setup: () => Promise<{ url: string; teardown:
       const other = await store.createFlow('Elsewhere');
       const stranger = await store.addProcessor(other.id, proc('Stranger'));
       assert.equal(await store.getFlow('nope'), null);
-      assert.equal(await store.renameFlow('nope', 'x'), null);
+      assert.equal(await store.updateFlow('nope', { name: 'x' }), null);
       assert.equal(await store.deleteFlow('nope'), false);
       assert.equal(await store.updateProcessor(flow.id, 'nope', { name: 'x' }), null);
       assert.equal(await store.deleteProcessor(flow.id, 'nope'), false);
@@ -172,7 +191,7 @@ function storeSuite(label: string, setup: () => Promise<{ url: string; teardown:
       assert.equal((await store.getFlow(other.id))!.processors[0].runState, 'STOPPED');
       await assert.rejects(store.addProcessor('nope', proc('x')), (e) => e instanceof FlowStoreError && e.code === 'NOT_FOUND');
       await assert.rejects(store.addConnection(flow.id, { sourceId: stranger.id, relationship: 'r', targetId: stranger.id }), FlowStoreError);
-      assert.deepEqual(await store.getFlow(flow.id), { id: flow.id, name: 'Known', processors: [], connections: [] });
+      assert.deepEqual(await store.getFlow(flow.id), { id: flow.id, name: 'Known', settings: DEFAULT_FLOW_SETTINGS, processors: [], connections: [] });
     });
   });
 }

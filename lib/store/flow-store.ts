@@ -1,14 +1,17 @@
 import {
   DEFAULT_BATCH_SIZE,
-  DEFAULT_BYTES_THRESHOLD,
-  DEFAULT_COUNT_THRESHOLD,
+  DEFAULT_RETRY,
+  DEFAULT_SCHEDULING,
+  RetryPolicy,
+  Scheduling,
   type ConnectionConfig,
   type FlowGraph,
+  type FlowSettings,
   type FlowSummary,
   type ProcessorConfig,
   type RunState,
 } from '../../engine/flow/schema';
-import type { Connection as ConnectionRow, Prisma as P, Processor as ProcessorRow } from '../generated/sqlite/client';
+import type { Connection as ConnectionRow, Flow as FlowRow, Prisma as P, Processor as ProcessorRow } from '../generated/sqlite/client';
 import { DEFAULT_DATABASE_URL, openPrisma, type Prisma } from './client';
 import { migrate } from './migrate';
 
@@ -23,14 +26,17 @@ export class FlowStoreError extends Error {
   }
 }
 
-export type NewProcessor = Omit<ProcessorConfig, 'id' | 'runState' | 'batchSize'> & { batchSize?: number };
+type ProcessorDefaults = 'batchSize' | 'scheduling' | 'retry';
+export type NewProcessor = Omit<ProcessorConfig, 'id' | 'runState' | ProcessorDefaults> & Partial<Pick<ProcessorConfig, ProcessorDefaults>>;
 export type ProcessorPatch = Partial<Omit<ProcessorConfig, 'id' | 'type'>>;
-export type NewConnection = Omit<ConnectionConfig, 'id' | 'countThreshold' | 'bytesThreshold'> &
-  Partial<Pick<ConnectionConfig, 'countThreshold' | 'bytesThreshold'>>;
-export type ConnectionPatch = Partial<Pick<ConnectionConfig, 'countThreshold' | 'bytesThreshold'>>;
+type ConnectionSettingsKey = 'countThreshold' | 'bytesThreshold' | 'prioritizer' | 'expirationMs';
+/** Thresholds left out come from the flow's settings; FIFO and no expiration by default. */
+export type NewConnection = Omit<ConnectionConfig, 'id' | ConnectionSettingsKey> & Partial<Pick<ConnectionConfig, ConnectionSettingsKey>>;
+export type ConnectionPatch = Partial<Pick<ConnectionConfig, ConnectionSettingsKey>>;
 /** A graph to import: ids are optional and replaced; connections name their endpoints by the imported ids. */
 export interface ImportGraph {
   name: string;
+  settings?: FlowSettings;
   processors: (NewProcessor & { id?: string; runState?: RunState })[];
   connections: (NewConnection & { id?: string })[];
 }
@@ -49,8 +55,15 @@ function toProcessor(r: ProcessorRow): ProcessorConfig {
     properties: r.properties as Record<string, unknown>,
     autoTerminated: r.autoTerminated as string[],
     batchSize: r.batchSize,
+    // JSON columns: rows written before a field existed read as the defaults
+    scheduling: Scheduling.safeParse({ ...DEFAULT_SCHEDULING, ...(r.scheduling as object | null) }).data ?? DEFAULT_SCHEDULING,
+    retry: RetryPolicy.safeParse({ ...DEFAULT_RETRY, ...(r.retry as object | null) }).data ?? DEFAULT_RETRY,
     runState: r.runState as RunState,
   };
+}
+
+function toSettings(r: FlowRow): FlowSettings {
+  return { countThreshold: r.countThreshold, bytesThreshold: Number(r.bytesThreshold) };
 }
 
 function toConnection(r: ConnectionRow): ConnectionConfig {
@@ -62,6 +75,8 @@ function toConnection(r: ConnectionRow): ConnectionConfig {
     countThreshold: r.countThreshold,
     // BIGINT in both databases; at most 1 TiB, far inside Number's exact range
     bytesThreshold: Number(r.bytesThreshold),
+    prioritizer: r.prioritizer as ConnectionConfig['prioritizer'],
+    expirationMs: r.expirationMs,
   };
 }
 
@@ -74,7 +89,48 @@ function processorData(p: ProcessorPatch) {
     ...(p.properties !== undefined && { properties: json(p.properties) }),
     ...(p.autoTerminated !== undefined && { autoTerminated: json(p.autoTerminated) }),
     ...(p.batchSize !== undefined && { batchSize: p.batchSize }),
+    ...(p.scheduling !== undefined && { scheduling: json(p.scheduling) }),
+    ...(p.retry !== undefined && { retry: json(p.retry) }),
     ...(p.runState !== undefined && { runState: p.runState }),
+  };
+}
+
+/** The row of a new processor: the given fields, defaults for the rest. */
+function newProcessorRow(flowId: string, p: NewProcessor) {
+  return {
+    flowId,
+    type: p.type,
+    name: p.name,
+    x: p.position.x,
+    y: p.position.y,
+    properties: json(p.properties),
+    autoTerminated: json(p.autoTerminated),
+    batchSize: p.batchSize ?? DEFAULT_BATCH_SIZE,
+    scheduling: json(p.scheduling ?? DEFAULT_SCHEDULING),
+    retry: json(p.retry ?? DEFAULT_RETRY),
+  };
+}
+
+/** The row of a new connection: thresholds default to the flow's settings. */
+function newConnectionRow(flowId: string, c: NewConnection, settings: FlowSettings) {
+  return {
+    flowId,
+    sourceId: c.sourceId,
+    relationship: c.relationship,
+    targetId: c.targetId,
+    countThreshold: c.countThreshold ?? settings.countThreshold,
+    bytesThreshold: c.bytesThreshold ?? settings.bytesThreshold,
+    prioritizer: c.prioritizer ?? 'FIFO',
+    expirationMs: c.expirationMs ?? 0,
+  };
+}
+
+function connectionData(patch: ConnectionPatch) {
+  return {
+    ...(patch.countThreshold !== undefined && { countThreshold: patch.countThreshold }),
+    ...(patch.bytesThreshold !== undefined && { bytesThreshold: patch.bytesThreshold }),
+    ...(patch.prioritizer !== undefined && { prioritizer: patch.prioritizer }),
+    ...(patch.expirationMs !== undefined && { expirationMs: patch.expirationMs }),
   };
 }
 
@@ -124,11 +180,12 @@ export class FlowStore {
 
   async createFlow(name: string): Promise<FlowGraph> {
     const flow = await this.prisma.flow.create({ data: { name } });
-    return { id: flow.id, name: flow.name, processors: [], connections: [] };
+    return { id: flow.id, name: flow.name, settings: toSettings(flow), processors: [], connections: [] };
   }
 
-  async renameFlow(id: string, name: string): Promise<FlowGraph | null> {
-    const { count } = await this.prisma.flow.updateMany({ where: { id }, data: { name, updatedAt: new Date() } });
+  async updateFlow(id: string, patch: { name?: string; settings?: Partial<FlowSettings> }): Promise<FlowGraph | null> {
+    const data = { ...(patch.name !== undefined && { name: patch.name }), ...patch.settings, updatedAt: new Date() };
+    const { count } = await this.prisma.flow.updateMany({ where: { id }, data });
     return count ? this.getFlow(id) : null;
   }
 
@@ -140,19 +197,7 @@ export class FlowStore {
   async addProcessor(flowId: string, p: NewProcessor): Promise<ProcessorConfig> {
     return this.prisma.$transaction(async (tx) => {
       await this.touch(tx, flowId, true);
-      const row = await tx.processor.create({
-        data: {
-          flowId,
-          type: p.type,
-          name: p.name,
-          x: p.position.x,
-          y: p.position.y,
-          properties: json(p.properties),
-          autoTerminated: json(p.autoTerminated),
-          batchSize: p.batchSize ?? DEFAULT_BATCH_SIZE,
-        },
-      });
-      return toProcessor(row);
+      return toProcessor(await tx.processor.create({ data: newProcessorRow(flowId, p) }));
     });
   }
 
@@ -178,31 +223,18 @@ export class FlowStore {
 
   async addConnection(flowId: string, c: NewConnection): Promise<ConnectionConfig> {
     return this.prisma.$transaction(async (tx) => {
-      await this.touch(tx, flowId, true);
+      const flow = await this.touch(tx, flowId, true);
       // foreign keys only prove the endpoints exist; they must also belong to this flow
       const endpoints = new Set([c.sourceId, c.targetId]);
       const inFlow = await tx.processor.count({ where: { flowId, id: { in: [...endpoints] } } });
       if (inFlow !== endpoints.size) throw new FlowStoreError(`connection endpoints must be processors of flow ${flowId}`, 'NOT_FOUND');
-      const row = await tx.connection.create({
-        data: {
-          flowId,
-          sourceId: c.sourceId,
-          relationship: c.relationship,
-          targetId: c.targetId,
-          countThreshold: c.countThreshold ?? DEFAULT_COUNT_THRESHOLD,
-          bytesThreshold: c.bytesThreshold ?? DEFAULT_BYTES_THRESHOLD,
-        },
-      });
-      return toConnection(row);
+      return toConnection(await tx.connection.create({ data: newConnectionRow(flowId, c, toSettings(flow!)) }));
     });
   }
 
   async updateConnection(flowId: string, id: string, patch: ConnectionPatch): Promise<ConnectionConfig | null> {
     return this.prisma.$transaction(async (tx) => {
-      const data = {
-        ...(patch.countThreshold !== undefined && { countThreshold: patch.countThreshold }),
-        ...(patch.bytesThreshold !== undefined && { bytesThreshold: patch.bytesThreshold }),
-      };
+      const data = connectionData(patch);
       const where = { id, flowId };
       const found = Object.keys(data).length ? (await tx.connection.updateMany({ where, data })).count : await tx.connection.count({ where });
       if (!found) return null;
@@ -234,22 +266,11 @@ export class FlowStore {
    */
   async importFlow(graph: ImportGraph): Promise<FlowGraph> {
     return this.prisma.$transaction(async (tx) => {
-      const flow = await tx.flow.create({ data: { name: graph.name } });
+      const flow = await tx.flow.create({ data: { name: graph.name, ...graph.settings } });
       const ids = new Map<string, string>();
       // one at a time: each insert returns its new id, and creation order is the graph's order
       for (const p of graph.processors) {
-        const row = await tx.processor.create({
-          data: {
-            flowId: flow.id,
-            type: p.type,
-            name: p.name,
-            x: p.position.x,
-            y: p.position.y,
-            properties: json(p.properties),
-            autoTerminated: json(p.autoTerminated),
-            batchSize: p.batchSize ?? DEFAULT_BATCH_SIZE,
-          },
-        });
+        const row = await tx.processor.create({ data: newProcessorRow(flow.id, p) });
         if (p.id !== undefined) ids.set(p.id, row.id);
       }
       const endpoint = (old: string) => {
@@ -258,16 +279,8 @@ export class FlowStore {
         return id;
       };
       for (const c of graph.connections) {
-        await tx.connection.create({
-          data: {
-            flowId: flow.id,
-            sourceId: endpoint(c.sourceId),
-            relationship: c.relationship,
-            targetId: endpoint(c.targetId),
-            countThreshold: c.countThreshold ?? DEFAULT_COUNT_THRESHOLD,
-            bytesThreshold: c.bytesThreshold ?? DEFAULT_BYTES_THRESHOLD,
-          },
-        });
+        const endpoints = { sourceId: endpoint(c.sourceId), targetId: endpoint(c.targetId) };
+        await tx.connection.create({ data: newConnectionRow(flow.id, { ...c, ...endpoints }, toSettings(flow)) });
       }
       return (await this.readFlow(tx, flow.id))!;
     });
@@ -279,12 +292,22 @@ export class FlowStore {
       include: { processors: { orderBy: BY_CREATION }, connections: { orderBy: BY_CREATION } },
     });
     if (!flow) return null;
-    return { id: flow.id, name: flow.name, processors: flow.processors.map(toProcessor), connections: flow.connections.map(toConnection) };
+    return {
+      id: flow.id,
+      name: flow.name,
+      settings: toSettings(flow),
+      processors: flow.processors.map(toProcessor),
+      connections: flow.connections.map(toConnection),
+    };
   }
 
-  /** Bump the flow's updatedAt: every write to its processors or connections is a change of the flow. */
-  private async touch(tx: Tx, flowId: string, mustExist = false): Promise<void> {
+  /** Bump the flow's updatedAt (every write to its processors or connections is a change of the flow); returns the flow. */
+  private async touch(tx: Tx, flowId: string, mustExist = false): Promise<FlowRow | undefined> {
     const { count } = await tx.flow.updateMany({ where: { id: flowId }, data: { updatedAt: new Date() } });
-    if (!count && mustExist) throw new FlowStoreError(`flow ${flowId} not found`, 'NOT_FOUND');
+    if (!count) {
+      if (mustExist) throw new FlowStoreError(`flow ${flowId} not found`, 'NOT_FOUND');
+      return undefined;
+    }
+    return (await tx.flow.findUnique({ where: { id: flowId } })) ?? undefined;
   }
 }

@@ -24,5 +24,5 @@ test('all strategy clones a record to every matching route', async () => {
 test('a predicate that errors sends the record to failure', async () => {
   const run = await runProcessor(route).props({ routes: { odd: '$substring(region, "x")' } }).enqueue([orders[0]]).run();
   assert.equal(run.routed('failure').length, 1);
-  assert.ok(run.routed('failure')[0].attributes['route.error']);
+  assert.ok(run.routed('failure')[0].attributes['error.message']);
 });

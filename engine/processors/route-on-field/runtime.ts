@@ -17,7 +17,7 @@ export default implement(routeOnFieldSpec, ({ props }) => {
             }
           }
         } catch (error) {
-          session.transfer(session.update(record, { attributes: { 'route.error': describeJsonataError(error) } }), 'failure');
+          session.fail(record, describeJsonataError(error));
           continue;
         }
         if (matched.length === 0) {

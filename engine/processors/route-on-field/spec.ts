@@ -31,7 +31,7 @@ export const routeOnFieldSpec = defineProcessor({
   }),
   relationships: [
     { name: 'unmatched', description: 'Records no route matched.' },
-    { name: 'failure', description: 'Records a predicate failed on (error in attribute route.error).' },
+    { name: 'failure', description: 'Records a predicate failed on (reason in attribute error.message).' },
   ],
   dynamic: true,
   dynamicRelationships: (props) => Object.keys(props.routes),

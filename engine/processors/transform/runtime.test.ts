@@ -24,7 +24,7 @@ test('records the expression cannot handle go to failure with the reason, the re
   assert.deepEqual(run.routed('success').map((r) => r.content), [{ qty: 5, big: true }]);
   const failures = run.routed('failure');
   assert.equal(failures.length, 3);
-  assert.match(failures[0].attributes['transform.error'], /return an object/);
-  assert.match(failures[1].attributes['transform.error'], /Unable to cast value to a number/);
-  assert.ok(failures.every((r) => r.attributes['transform.error']));
+  assert.match(failures[0].attributes['error.message'], /return an object/);
+  assert.match(failures[1].attributes['error.message'], /Unable to cast value to a number/);
+  assert.ok(failures.every((r) => r.attributes['error.message']));
 });

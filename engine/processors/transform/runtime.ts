@@ -26,7 +26,7 @@ export default implement(transformSpec, ({ props }) => {
           outcome = { error: describeJsonataError(error) };
         }
         if ('error' in outcome) {
-          session.transfer(session.update(record, { attributes: { 'transform.error': outcome.error } }), 'failure');
+          session.fail(record, outcome.error);
         } else {
           session.transfer(session.update(record, { content: outcome.content }), 'success');
         }

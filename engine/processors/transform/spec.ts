@@ -28,6 +28,6 @@ export const transformSpec = defineProcessor({
   }),
   relationships: [
     { name: 'success', description: 'Records transformed.' },
-    { name: 'failure', description: 'Records the expression failed on (error in attribute transform.error).' },
+    { name: 'failure', description: 'Records the expression failed on (reason in attribute error.message).' },
   ],
 });

@@ -1,4 +1,4 @@
-import { RenameFlowInput } from '@/engine/flow/schema';
+import { UpdateFlowInput } from '@/engine/flow/schema';
 import { flowService } from '@/lib/server/context';
 import { noContent, readBody, route } from '@/lib/server/route';
 
@@ -8,8 +8,8 @@ type Params = { id: string };
 export const GET = route<Params>(async (_request, { id }) => Response.json({ flow: await flowService().getFlow(id) }));
 
 export const PATCH = route<Params>(async (request, { id }) => {
-  const { name } = await readBody(request, RenameFlowInput);
-  return Response.json({ flow: await flowService().renameFlow(id, name) });
+  const patch = await readBody(request, UpdateFlowInput);
+  return Response.json({ flow: await flowService().updateFlow(id, patch) });
 });
 
 export const DELETE = route<Params>(async (_request, { id }) => {

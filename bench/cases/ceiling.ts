@@ -1,0 +1,21 @@
+/**
+ * The ceiling: the same generation template and transform, evaluated by the same expression code
+ * the engine uses, in a plain loop with no engine. Usage: ceiling.ts <N>
+ */
+import { compileExpression } from '../../engine/expression/jsonata';
+import { TEMPLATE, TRANSFORM, peakRssMB, report } from './shared';
+
+const records = Number(process.argv[2] ?? 1_000_000);
+const template = compileExpression(TEMPLATE);
+const transform = compileExpression(TRANSFORM);
+let count = 0;
+const started = performance.now();
+for (let i = 0; i < records; i++) {
+  const content = (await template.evaluate({}, { i })) as Record<string, unknown>;
+  const result = (await transform.evaluate(content)) as Record<string, unknown>;
+  const merged = { ...content, ...result };
+  if (merged.total !== undefined) count++;
+}
+const seconds = (performance.now() - started) / 1000;
+if (count !== records) throw new Error(`counted ${count} of ${records}`);
+report({ engine: 'ceiling-loop', records, seconds: Math.round(seconds * 100) / 100, recordsPerSec: Math.round(records / seconds), peakRssMB: peakRssMB() });

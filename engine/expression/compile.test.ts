@@ -1,0 +1,360 @@
+/**
+ * Differential test of the JSONata fast path: for every expression in the corpus and every input,
+ * the compiled closure must give jsonata's own answer (deep equality, same prototypes, same key
+ * order), or BAIL, in which case the engine's answer is the interpreter's by construction. Where
+ * jsonata throws, the fast path must bail (it never throws).
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { inspect } from 'node:util';
+import jsonata from 'jsonata';
+import { BAIL, compileFast, type FunctionSpec, type NativeFunction } from './compile';
+
+// --- Functions -------------------------------------------------------------------------------------
+
+/** The engine's extensions, as engine/expression/jsonata.ts registers them. */
+const EXTENSIONS: Record<string, FunctionSpec> = {
+  randomInt: { implementation: (min: number, max: number) => min + Math.floor(Math.random() * (max - min + 1)), signature: '<nn:n>' },
+  pick: { implementation: (values: unknown[]) => values[Math.floor(Math.random() * values.length)], signature: '<a:x>' },
+  uuid: { implementation: () => randomUUID(), signature: '<:s>' },
+};
+
+/** Deterministic functions that exercise signature validation, coercion and odd results. */
+const TEST_FUNCTIONS: Record<string, FunctionSpec | NativeFunction> = {
+  twice: { implementation: (n: number) => (n === undefined ? undefined : n * 2), signature: '<n:n>' },
+  first: { implementation: (values: unknown[]) => values?.[0], signature: '<a:x>' },
+  label: { implementation: (text: string, suffix?: string) => `${text}${suffix ?? '?'}`, signature: '<ss?:s>' },
+  nosig: (a: unknown, b: unknown) => `${typeof a},${typeof b}`,
+  fails: { implementation: () => { throw new Error('boom'); }, signature: '<:x>' },
+  later: () => Promise.resolve(1),
+  pair: (a: unknown) => [a, a],
+};
+
+const FUNCTIONS = { ...EXTENSIONS, ...TEST_FUNCTIONS };
+
+function interpreterFor(source: string): jsonata.Expression {
+  const expression = jsonata(source);
+  for (const [name, spec] of Object.entries(FUNCTIONS)) {
+    if (typeof spec === 'function') expression.registerFunction(name, spec as (...args: unknown[]) => unknown);
+    else expression.registerFunction(name, spec.implementation as (...args: unknown[]) => unknown, spec.signature);
+  }
+  return expression;
+}
+
+// --- Corpus: expressions ---------------------------------------------------------------------------
+
+type Bindings = Record<string, unknown>;
+/** For non-deterministic expressions: a check of the fast result against jsonata's (same input). */
+type Check = (actual: unknown, expected: unknown, input: unknown, bindings: Bindings) => void;
+
+interface Case {
+  readonly source: string;
+  /** Set for random/clock functions: results are checked for shape instead of equality. */
+  readonly check?: Check;
+}
+
+const TEMPLATE = '{"orderId": $i, "sku": $pick(["a","b"]), "qty": $randomInt(1, 5), "price": 39}';
+
+const REPRESENTATIVE = [
+  'qty * price',
+  '{"total": qty * price}',
+  'total >= 120',
+  'region = "asia" and total > 100',
+  TEMPLATE,
+  'a.b.c & "-" & d',
+  'x ? "big" : "small"',
+];
+
+const DETERMINISTIC: readonly string[] = [
+  ...REPRESENTATIVE.filter((source) => source !== TEMPLATE),
+  // literals
+  '42', '-7.5', '"hello"', 'true', 'false', 'null',
+  // paths and the context
+  'qty', 'order.customer.name', '`first name`', '`a b`.c', 'a.b', '"a".b', 'a.b.c.d', 'items', '$', '$.qty', '$$.price',
+  // variables
+  '$i', '$i * 2', '$missing', '$i.k', '$string', '$pick',
+  // arithmetic
+  'qty + price', 'qty - price', 'qty / price', 'qty % 3', '-qty', '-(qty + 1)', '(qty + price) * 2',
+  'price / (qty - qty)', 'x / x', 'qty * 1e308', '-missing',
+  // comparison and equality
+  'qty < price', 'qty <= price', 'region > "b"', 'qty > "2"', 'missing < 1', 'n < 1', 'flag >= true',
+  'x = 10', 'qty != price', 'region = "asia"', 'v = w', 'n = null', 'missing = missing', 'missing != 1',
+  '[1, 2] = [1, 2]', '{"k": 1} = v',
+  // boolean operators
+  'flag or n', 'v and w', 's or x', 'flag and missing', 'x and $i', 'items or flag', 'qty and (1/0)',
+  // string concatenation
+  'name & " x " & qty', 'qty & ""', 'flag & n', 'v & "x"', '0.1 + 0.2 & ""', 'price / 3 & ""',
+  'missing & missing', 'total & "/" & x', 'd & ""', '$i & "!"',
+  // conditions, elvis, coalescing
+  'x ? "yes"', 'v ? 1 : 2', 'qty > 2 ? "big" : qty > 1 ? "mid" : "small"', 'a ?: "default"',
+  'missing ?? "dflt"', 'qty ?? 0', 's ? s : "none"', 'items ? 1 : 0',
+  // object constructors
+  '{"a": qty, "b": missing, "c": {"d": name}}', '{"2": 1, "b": 2, "1": 3}', '{}', '{"__proto__": qty}',
+  '{"v": v, "w": [w, qty]}', '{"total": qty * price, "region": region, "big": total > 100}',
+  // array constructors
+  '[qty, price]', '[]', '[1, [2, 3], "x"]', '[x ? [1, 2] : 3, ([4, 5])]', '[qty, a]', '[v]', '[missing]', '[items]',
+  // blocks
+  '(qty)', '(1; qty * 2)', '()',
+  // built-in functions
+  '$string(qty)', '$string(flag)', '$string(n)', '$string(v)', '$string(total / 7)', '$string(missing)',
+  '$number(total)', '$number(s)', '$number("0x1F")', '$number("0x1Fzz")', '$number(v)', '$number(flag)',
+  '$uppercase(name)', '$lowercase(s)', '$length(s)', '$length(name)',
+  '$round(price / 3, 2)', '$round(qty + 0.5)', '$round(total, -1)', '$round(x, missing)',
+  '$abs(-qty)', '$floor(price / 7)', '$ceil(price / 7)', '$boolean(x)', '$not(flag)', '$exists(missing)', '$exists(qty)',
+  // registered functions: signatures, coercion, no signature, throwing, promise and array results
+  '$twice(qty)', '$first([qty, price])', '$first(qty)', '$first(missing)', '$label(name)', '$label(name, "!")',
+  '$nosig(qty, missing)', '$fails()', '$later()', '$pair(qty)',
+];
+
+const between = (low: number, high: number): Check => (actual) => {
+  assert.ok(Number.isInteger(actual) && (actual as number) >= low && (actual as number) <= high, `${inspect(actual)} in [${low}, ${high}]`);
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+const recent = (millis: unknown) => assert.ok(typeof millis === 'number' && Math.abs(Date.now() - millis) < 60_000, `recent: ${String(millis)}`);
+
+const NON_DETERMINISTIC: readonly Case[] = [
+  {
+    source: TEMPLATE,
+    check: (actual, _expected, _input, bindings) => {
+      const record = actual as Record<string, unknown>;
+      assert.equal(Object.getPrototypeOf(record), null);
+      assert.deepEqual(Object.keys(record), bindings.i === undefined ? ['sku', 'qty', 'price'] : ['orderId', 'sku', 'qty', 'price']);
+      assert.equal(record.orderId, bindings.i);
+      assert.ok(record.sku === 'a' || record.sku === 'b');
+      between(1, 5)(record.qty, undefined, undefined, bindings);
+      assert.equal(record.price, 39);
+    },
+  },
+  { source: '$randomInt(1, 5)', check: between(1, 5) },
+  {
+    // randomInt does not check that its bounds are integers: only the kind of result is stable.
+    source: '$randomInt(qty, 5)',
+    check: (actual, expected) => {
+      assert.equal(typeof actual, typeof expected);
+      assert.equal(Number.isNaN(actual), Number.isNaN(expected));
+    },
+  },
+  { source: '$pick(["a", "b"])', check: (actual) => assert.ok(actual === 'a' || actual === 'b') },
+  { source: '$pick(name)', check: (actual, expected) => assert.deepEqual(actual, expected) },
+  { source: '$uuid()', check: (actual) => assert.match(actual as string, UUID) },
+  { source: '$now()', check: (actual) => { assert.match(actual as string, ISO); recent(Date.parse(actual as string)); } },
+  { source: '$millis()', check: recent },
+  { source: '$now() = $now()', check: (actual) => assert.equal(actual, true) },
+  {
+    source: '$now() & "|" & $millis()',
+    check: (actual) => {
+      const [iso, millis] = (actual as string).split('|');
+      assert.equal(new Date(Number(millis)).toISOString(), iso);
+    },
+  },
+  {
+    source: '{"a": $millis(), "b": $millis(), "c": $now()}',
+    check: (actual) => {
+      const { a, b, c } = actual as { a: number; b: number; c: string };
+      assert.equal(a, b);
+      assert.equal(new Date(a).toISOString(), c);
+    },
+  },
+];
+
+/** Expressions outside the subset: compileFast must return undefined for each. */
+const FALLBACK: readonly string[] = [
+  'items[0]', 'items[]', 'qty[]', '$sum(items)', '$map(items, function($v) { $v * 2 })', 'a.*', '**.c',
+  '($x := 5; $x)', 'qty in [1, 2]', '[1..3]', '$merge([$, {"t": 1}])', '{name: qty}', '{"a": 1, "a": 2}',
+  '{"_jsonata_lambda": 1}', '$string()', '$uppercase()', '$string(qty, true)', '$substring(name, 1)',
+  '$undefinedFn(1)', 'qty ~> $string()', 'function($x) { $x }', 'items#$pos.x', 'order^(name)',
+  '$twice(1, 2)', '$twice()', '$now("[Y]")', '/ab/', 'a.(b)', 'a.$uppercase(b)', '$.{"x": qty}',
+  '| $ | {"a": 1} |', 'items{"k": $}', '$i[0]', 'a.b[c > 1]', '$exists()', 'a.$', 'a.$i', '$$[0]',
+];
+
+// --- Corpus: inputs --------------------------------------------------------------------------------
+
+const INPUTS: readonly (readonly [string, unknown])[] = [
+  ['typical record', {
+    qty: 3, price: 40, total: 120, region: 'asia', name: 'Widget', s: 'héllo 😀', flag: true, n: null, x: 10, d: 'dee',
+    a: { b: { c: 'cee' } }, order: { customer: { name: 'Ann' } }, 'first name': 'Bob', 'a b': { c: 7 },
+    v: { k: 1 }, w: { k: 1 }, items: [1, 2, 3],
+  }],
+  ['floats', {
+    qty: 0.1, price: 0.2, total: 120.5, region: 'europe', x: 0, name: '', s: '', flag: false, v: 1.5, w: 1.5,
+    a: { b: { c: 0.30000000000000004 } }, d: 1e21, order: { customer: {} },
+  }],
+  ['huge and tiny numbers', {
+    qty: 1e308, price: 10, total: 1e-7, x: -0, v: 123456789012345678, w: 5e-324, a: { b: { c: -1.5 } }, d: 2.5,
+    s: '1e3', name: 'ǅungla',
+  }],
+  ['numbers as strings', {
+    qty: '3', price: '40', total: '120', region: 1, name: 42, s: '0x1F', x: 'text', flag: 'true', v: ' 12 ',
+    w: '1e3', a: { b: { c: true } }, d: null,
+  }],
+  ['empty object', {}],
+  ['nulls', {
+    qty: null, price: null, total: null, region: null, name: null, s: null, x: null, flag: null, a: null,
+    order: null, v: null, w: null, d: null, n: null, items: null,
+  }],
+  ['arrays where paths look', {
+    qty: [1, 2], price: 3, total: [120], region: ['asia'], name: ['a'], x: [], a: [{ b: { c: 1 } }],
+    order: { customer: [{ name: 'A' }] }, v: [1], w: [1], d: [], s: ['x'], flag: [true], 'a b': [{ c: 1 }],
+  }],
+  ['booleans', {
+    qty: true, price: false, total: true, region: false, name: true, x: true, flag: false, a: { b: { c: false } },
+    v: true, w: false, d: true, s: true, n: false,
+  }],
+  ['nested objects', {
+    qty: {}, price: { a: 1 }, x: {}, v: { a: [1, { b: 2 }] }, w: { a: [1, { b: 2 }] }, a: { b: { c: { d: 1 } } },
+    name: { first: 'A' }, flag: {}, s: {}, total: { t: 1 }, region: {}, d: { e: 'f' },
+  }],
+  ['NaN and infinities', {
+    qty: NaN, price: Infinity, total: -Infinity, x: NaN, v: NaN, w: NaN, a: { b: { c: Infinity } }, s: 'NaN',
+    d: -Infinity, flag: Infinity, name: 'inf',
+  }],
+  ['wrong shapes along paths', { a: 'text', order: 5, x: 1e21, d: 0.1, qty: -3.5, price: 7, total: 99.5 }],
+  ['scalars under paths', { a: { b: 'text' }, order: { customer: null }, qty: 2, price: -0.5, total: 121, region: 'asia', x: -1 }],
+  ['prototype-like keys', JSON.parse('{"__proto__": {"qty": 5}, "constructor": 1, "toString": "x", "qty": 2, "price": 3}')],
+  ['jsonata function look-alikes', { a: { _jsonata_function: true, b: 1 }, v: { _jsonata_lambda: true }, x: { _jsonata_function: true } }],
+  ['number input', 5],
+  ['string input', 'text'],
+  ['boolean input', true],
+  ['null input', null],
+  ['undefined input', undefined],
+  ['array input', [{ qty: 1, price: 2 }]],
+];
+
+const BINDINGS: readonly Bindings[] = [
+  { i: 7 },
+  {},
+  { i: 'seven', string: 'shadow', k: 1 },
+  { i: [1, 2], now: 1, pick: 5 },
+  { i: { k: 1.5 }, twice: undefined, randomInt: 3 },
+  { i: 1e21, missing: 0.5 },
+];
+
+// --- Harness ---------------------------------------------------------------------------------------
+
+type Outcome = { readonly value: unknown } | { readonly error: string };
+
+const errorCode = (error: unknown): string => {
+  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  return code ?? `uncoded: ${message ?? String(error)}`;
+};
+
+async function interpret(expression: jsonata.Expression, input: unknown, bindings: Bindings): Promise<Outcome> {
+  try {
+    return { value: await expression.evaluate(input, bindings) };
+  } catch (error) {
+    return { error: errorCode(error) };
+  }
+}
+
+/** Property names in order, recursively: deepStrictEqual ignores key order, the engine's output does not. */
+function keyOrder(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(keyOrder);
+  if (value !== null && typeof value === 'object') return Object.entries(value).map(([key, item]) => [key, keyOrder(item)]);
+  return null;
+}
+
+const describeCase = (source: string, inputName: string, bindings: Bindings) =>
+  `${source}  on ${inputName}  with ${JSON.stringify(bindings)}`;
+
+interface Tally { compared: number; bailed: number; }
+
+async function runDifferential(source: string, check: Check | undefined, tally: Tally): Promise<void> {
+  const fast = compileFast(jsonata(source).ast(), FUNCTIONS);
+  assert.ok(fast, `expected ${source} to compile`);
+  const interpreter = interpreterFor(source);
+  for (const [inputName, input] of INPUTS) {
+    for (const bindings of BINDINGS) {
+      const where = describeCase(source, inputName, bindings);
+      const expected = await interpret(interpreter, input, bindings);
+      const actual = fast(input, bindings);
+      if (actual === BAIL) {
+        tally.bailed += 1;
+        continue; // the engine falls back to `expected`, which is jsonata's answer by definition
+      }
+      tally.compared += 1;
+      assert.ok('value' in expected, `${where}: jsonata throws ${'error' in expected ? expected.error : ''} but the fast path returned ${inspect(actual)}`);
+      if (check) {
+        check(actual, expected.value, input, bindings);
+      } else {
+        assert.deepStrictEqual(actual, expected.value, where);
+        assert.deepStrictEqual(keyOrder(actual), keyOrder(expected.value), `${where}: key order`);
+      }
+    }
+  }
+}
+
+// --- Tests -----------------------------------------------------------------------------------------
+
+describe('compileFast', () => {
+  test('the corpus is large enough', () => {
+    assert.ok(DETERMINISTIC.length + NON_DETERMINISTIC.length + FALLBACK.length >= 60);
+  });
+
+  test('representative engine expressions compile and take the fast path on a typical record', () => {
+    const record = INPUTS[0][1];
+    for (const source of REPRESENTATIVE) {
+      const fast = compileFast(jsonata(source).ast(), FUNCTIONS);
+      assert.ok(fast, `${source} should compile`);
+      assert.notEqual(fast(record, { i: 1 }), BAIL, `${source} should not bail on a typical record`);
+    }
+  });
+
+  test('deterministic expressions: identical to jsonata or BAIL', async (t) => {
+    const tally: Tally = { compared: 0, bailed: 0 };
+    for (const source of DETERMINISTIC) await runDifferential(source, undefined, tally);
+    t.diagnostic(`${DETERMINISTIC.length} expressions: ${tally.compared} results compared, ${tally.bailed} bailed`);
+    assert.ok(tally.compared > tally.bailed, 'most evaluations should stay on the fast path');
+  });
+
+  test('random and clock functions: right shape, consistent within one evaluation, BAIL where jsonata throws', async (t) => {
+    const tally: Tally = { compared: 0, bailed: 0 };
+    for (const { source, check } of NON_DETERMINISTIC) await runDifferential(source, check, tally);
+    t.diagnostic(`${NON_DETERMINISTIC.length} expressions: ${tally.compared} results checked, ${tally.bailed} bailed`);
+  });
+
+  test('expressions outside the subset do not compile', () => {
+    for (const source of FALLBACK) {
+      assert.equal(compileFast(jsonata(source).ast(), FUNCTIONS), undefined, `${source} should fall back`);
+    }
+  });
+
+  test('array inputs always bail (jsonata maps over them)', () => {
+    const fast = compileFast(jsonata('qty').ast(), FUNCTIONS);
+    assert.equal(fast?.([{ qty: 1 }], {}), BAIL);
+  });
+
+  test('paths that meet arrays bail rather than map', () => {
+    const fast = compileFast(jsonata('a.b').ast(), FUNCTIONS);
+    assert.equal(fast?.({ a: [{ b: 1 }, { b: 2 }] }, {}), BAIL);
+    assert.equal(fast?.({ a: { b: [1] } }, {}), BAIL);
+  });
+
+  test('$now() formats like jsonata\'s $fromMillis() default picture', async () => {
+    const format = jsonata('$fromMillis(ms)');
+    for (let ms = Date.UTC(1970, 0, 1); ms < Date.UTC(2200, 0, 1); ms += 86_400_000 * 97.3 + 12_345) {
+      const millis = Math.floor(ms);
+      assert.equal(await format.evaluate({ ms: millis }), new Date(millis).toISOString());
+    }
+  });
+
+  test('$now() and $millis() change between evaluations but not within one', async () => {
+    const fast = compileFast(jsonata('[$millis(), $millis()]').ast(), FUNCTIONS);
+    const [a, b] = fast?.({}, {}) as number[];
+    assert.equal(a, b);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const [c] = fast?.({}, {}) as number[];
+    assert.ok(c > a);
+  });
+
+  test('compiling does not mutate the AST', () => {
+    for (const source of [...DETERMINISTIC, ...FALLBACK]) {
+      const ast = jsonata(source).ast();
+      const before = JSON.stringify(ast);
+      compileFast(ast, FUNCTIONS);
+      assert.equal(JSON.stringify(ast), before, source);
+    }
+  });
+});

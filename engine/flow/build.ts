@@ -1,0 +1,44 @@
+import {
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_BYTES_THRESHOLD,
+  DEFAULT_COUNT_THRESHOLD,
+  DEFAULT_RETRY,
+  DEFAULT_SCHEDULING,
+  type ConnectionConfig,
+  type FlowGraph,
+  type FlowSettings,
+  type ProcessorConfig,
+  type RetryPolicy,
+  type Scheduling,
+} from './schema';
+
+/** Flow graphs written in code (demo flow, benchmarks, tests): name what matters, defaults for the rest. */
+
+export const DEFAULT_FLOW_SETTINGS: FlowSettings = { countThreshold: DEFAULT_COUNT_THRESHOLD, bytesThreshold: DEFAULT_BYTES_THRESHOLD };
+
+type ProcessorSketch = Pick<ProcessorConfig, 'id' | 'type'> &
+  Partial<Omit<ProcessorConfig, 'scheduling' | 'retry'>> & { scheduling?: Partial<Scheduling>; retry?: Partial<RetryPolicy> };
+
+export function processorConfig(p: ProcessorSketch): ProcessorConfig {
+  return {
+    name: p.type,
+    position: { x: 0, y: 0 },
+    properties: {},
+    autoTerminated: [],
+    batchSize: DEFAULT_BATCH_SIZE,
+    runState: 'STOPPED',
+    ...p,
+    scheduling: { ...DEFAULT_SCHEDULING, ...p.scheduling },
+    retry: { ...DEFAULT_RETRY, ...p.retry },
+  };
+}
+
+export function connectionConfig(
+  c: Pick<ConnectionConfig, 'id' | 'sourceId' | 'relationship' | 'targetId'> & Partial<ConnectionConfig>,
+): ConnectionConfig {
+  return { countThreshold: DEFAULT_COUNT_THRESHOLD, bytesThreshold: DEFAULT_BYTES_THRESHOLD, prioritizer: 'FIFO', expirationMs: 0, ...c };
+}
+
+export function flowGraph(g: Pick<FlowGraph, 'id' | 'processors' | 'connections'> & Partial<FlowGraph>): FlowGraph {
+  return { name: g.id, settings: DEFAULT_FLOW_SETTINGS, ...g };
+}

@@ -1,24 +1,17 @@
 /**
  * Differential test of the JSONata fast path: for every expression in the corpus and every input,
- * the compiled closure must give jsonata's own answer (deep equality, same prototypes, same key
- * order), or BAIL, in which case the engine's answer is the interpreter's by construction. Where
+ * the compiled closure must give jsonata's own answer (deep equality, same key order; objects are
+ * plain where jsonata's are null-prototype, see compileObject), or BAIL, in which case the engine's answer is the interpreter's by construction. Where
  * jsonata throws, the fast path must bail (it never throws).
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
 import jsonata from 'jsonata';
 import { BAIL, compileFast, type FunctionSpec, type NativeFunction } from './compile';
+import { EXTENSIONS } from './jsonata';
 
 // --- Functions -------------------------------------------------------------------------------------
-
-/** The engine's extensions, as engine/expression/jsonata.ts registers them. */
-const EXTENSIONS: Record<string, FunctionSpec> = {
-  randomInt: { implementation: (min: number, max: number) => min + Math.floor(Math.random() * (max - min + 1)), signature: '<nn:n>' },
-  pick: { implementation: (values: unknown[]) => values[Math.floor(Math.random() * values.length)], signature: '<a:x>' },
-  uuid: { implementation: () => randomUUID(), signature: '<:s>' },
-};
 
 /** Deterministic functions that exercise signature validation, coercion and odd results. */
 const TEST_FUNCTIONS: Record<string, FunctionSpec | NativeFunction> = {
@@ -29,7 +22,15 @@ const TEST_FUNCTIONS: Record<string, FunctionSpec | NativeFunction> = {
   fails: { implementation: () => { throw new Error('boom'); }, signature: '<:x>' },
   later: () => Promise.resolve(1),
   pair: (a: unknown) => [a, a],
+  // Shows exactly which arguments jsonata's signature validation hands over.
+  shape: { implementation: (...args: unknown[]) => showArguments(args), signature: '<xa?:s>' },
+  // An optional parameter before a required one: jsonata passes the first argument unwrapped.
+  quirk: { implementation: (...args: unknown[]) => showArguments(args), signature: '<a?n:s>' },
 };
+
+function showArguments(args: unknown[]): string {
+  return JSON.stringify(args.map((arg) => (arg === undefined ? 'undefined' : arg)));
+}
 
 const FUNCTIONS = { ...EXTENSIONS, ...TEST_FUNCTIONS };
 
@@ -72,6 +73,7 @@ const DETERMINISTIC: readonly string[] = [
   '42', '-7.5', '"hello"', 'true', 'false', 'null',
   // paths and the context
   'qty', 'order.customer.name', '`first name`', '`a b`.c', 'a.b', '"a".b', 'a.b.c.d', 'items', '$', '$.qty', '$$.price',
+  '`__proto__`', 'a.`__proto__`', 'constructor', 'toString & ""',
   // variables
   '$i', '$i * 2', '$missing', '$i.k', '$string', '$pick',
   // arithmetic
@@ -90,10 +92,10 @@ const DETERMINISTIC: readonly string[] = [
   'x ? "yes"', 'v ? 1 : 2', 'qty > 2 ? "big" : qty > 1 ? "mid" : "small"', 'a ?: "default"',
   'missing ?? "dflt"', 'qty ?? 0', 's ? s : "none"', 'items ? 1 : 0',
   // object constructors
-  '{"a": qty, "b": missing, "c": {"d": name}}', '{"2": 1, "b": 2, "1": 3}', '{}', '{"__proto__": qty}',
+  '{"a": qty, "b": missing, "c": {"d": name}}', '{"2": 1, "b": 2, "1": 3}', '{}',
   '{"v": v, "w": [w, qty]}', '{"total": qty * price, "region": region, "big": total > 100}',
   // array constructors
-  '[qty, price]', '[]', '[1, [2, 3], "x"]', '[x ? [1, 2] : 3, ([4, 5])]', '[qty, a]', '[v]', '[missing]', '[items]',
+  '[qty, price]', '[]', '[1, "x", null, true]', '[1, [2, 3], "x"]', '[x ? [1, 2] : 3, ([4, 5])]', '[qty, a]', '[v]', '[missing]', '[items]',
   // blocks
   '(qty)', '(1; qty * 2)', '()',
   // built-in functions
@@ -105,6 +107,7 @@ const DETERMINISTIC: readonly string[] = [
   // registered functions: signatures, coercion, no signature, throwing, promise and array results
   '$twice(qty)', '$first([qty, price])', '$first(qty)', '$first(missing)', '$label(name)', '$label(name, "!")',
   '$nosig(qty, missing)', '$fails()', '$later()', '$pair(qty)',
+  '$shape(qty)', '$shape(qty, missing)', '$shape(qty, name)', '$shape(qty, [1, 2])', '$quirk(qty)', '$quirk(name, qty)',
 ];
 
 const between = (low: number, high: number): Check => (actual) => {
@@ -120,9 +123,10 @@ const NON_DETERMINISTIC: readonly Case[] = [
     source: TEMPLATE,
     check: (actual, _expected, _input, bindings) => {
       const record = actual as Record<string, unknown>;
-      assert.equal(Object.getPrototypeOf(record), null);
-      assert.deepEqual(Object.keys(record), bindings.i === undefined ? ['sku', 'qty', 'price'] : ['orderId', 'sku', 'qty', 'price']);
-      assert.equal(record.orderId, bindings.i);
+      assert.equal(Object.getPrototypeOf(record), Object.prototype, 'a plain object (see compileObject)');
+      const orderId = Object.keys(bindings).includes('i') ? bindings.i : undefined; // jsonata binds enumerable keys
+      assert.deepEqual(Object.keys(record), orderId === undefined ? ['sku', 'qty', 'price'] : ['orderId', 'sku', 'qty', 'price']);
+      assert.equal(record.orderId, orderId);
       assert.ok(record.sku === 'a' || record.sku === 'b');
       between(1, 5)(record.qty, undefined, undefined, bindings);
       assert.equal(record.price, 39);
@@ -162,6 +166,8 @@ const NON_DETERMINISTIC: readonly Case[] = [
 
 /** Expressions outside the subset: compileFast must return undefined for each. */
 const FALLBACK: readonly string[] = [
+  // a plain object would take this key as its prototype (see compileObject)
+  '{"__proto__": qty}',
   'items[0]', 'items[]', 'qty[]', '$sum(items)', '$map(items, function($v) { $v * 2 })', 'a.*', '**.c',
   '($x := 5; $x)', 'qty in [1, 2]', '[1..3]', '$merge([$, {"t": 1}])', '{name: qty}', '{"a": 1, "a": 2}',
   '{"_jsonata_lambda": 1}', '$string()', '$uppercase()', '$string(qty, true)', '$substring(name, 1)',
@@ -230,6 +236,54 @@ const BINDINGS: readonly Bindings[] = [
   { i: [1, 2], now: 1, pick: 5 },
   { i: { k: 1.5 }, twice: undefined, randomInt: 3 },
   { i: 1e21, missing: 0.5 },
+  Object.defineProperty({}, 'i', { value: 3, enumerable: false }), // jsonata binds enumerable keys only
+];
+
+/**
+ * Pairs the fast path must answer itself (no BAIL): one or more per construct, including the odd
+ * corners of jsonata it mirrors, so that a change which silently bails more is caught too.
+ */
+const MUST_ANSWER: readonly (readonly [string, unknown])[] = [
+  ['qty * price', { qty: 3, price: 2.5 }],
+  ['qty * price', {}],
+  ['{"total": qty * price}', { qty: 3, price: 2.5 }],
+  ['{"total": qty * price}', { qty: 3 }],
+  ['total >= 120', { total: 120 }],
+  ['total >= 120', {}],
+  ['region = "asia" and total > 100', { region: 'asia', total: 101 }],
+  ['region = "asia" and total > 100', { region: 'europe', total: 'x' }], // short-circuit: no T2009
+  ['a.b.c & "-" & d', { a: { b: { c: 0.1 + 0.2 } }, d: 1e21 }],
+  ['a.b.c & "-" & d', { a: 'text', d: null }],
+  ['x ? "big" : "small"', { x: { k: 1 } }],
+  ['x ? "big" : "small"', { x: NaN }],
+  ['`__proto__`', JSON.parse('{"__proto__": 1}')],
+  ['constructor', {}],
+  ['$', { a: 1 }],
+  ['$i.k', {}],
+  ['-qty', { qty: 0 }],
+  ['qty % 3', { qty: -7 }],
+  ['x = 10', { x: '10' }],
+  ['v = w', { v: { a: [1, { b: 2 }] }, w: { a: [1, { b: 2 }] } }],
+  ['[1, [2, 3], "x"]', {}],
+  ['[x ? [1, 2] : 3, ([4, 5])]', { x: true }],
+  ['{"2": 1, "b": 2, "1": 3}', {}],
+  ['missing ?? "dflt"', {}],
+  ['a ?: "default"', { a: '' }],
+  ['(1; qty * 2)', { qty: 2 }],
+  ['$string(total / 7)', { total: 1 }],
+  ['$string(n)', { n: null }],
+  ['$number("0x1Fzz")', {}],
+  ['$number(s)', { s: '-1.5e3' }],
+  ['$length(s)', { s: 'héllo 😀' }],
+  ['$round(price / 3, 2)', { price: 40 }],
+  ['$round(qty + 0.5)', { qty: 2 }],
+  ['$round(qty + 0.5)', { qty: -1 }],
+  ['$round(total, -1)', { total: 125 }],
+  ['$ceil(price / 7)', { price: -1 }],
+  ['$boolean(x)', { x: {} }],
+  ['$first(qty)', { qty: 3 }],
+  ['$label(name)', { name: 'n' }],
+  ['$nosig(qty, missing)', { qty: 1 }],
 ];
 
 // --- Harness ---------------------------------------------------------------------------------------
@@ -256,6 +310,18 @@ function keyOrder(value: unknown): unknown {
   return null;
 }
 
+/**
+ * jsonata's object constructors return null-prototype objects; the fast path returns plain ones
+ * (see compileObject: the same JSON, far faster downstream). Compare them as the fast path builds them.
+ */
+function asFastPathBuildsObjects(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(asFastPathBuildsObjects);
+  if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== null) return value;
+  const plain: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) plain[key] = asFastPathBuildsObjects(item);
+  return plain;
+}
+
 const describeCase = (source: string, inputName: string, bindings: Bindings) =>
   `${source}  on ${inputName}  with ${JSON.stringify(bindings)}`;
 
@@ -268,7 +334,8 @@ async function runDifferential(source: string, check: Check | undefined, tally: 
   for (const [inputName, input] of INPUTS) {
     for (const bindings of BINDINGS) {
       const where = describeCase(source, inputName, bindings);
-      const expected = await interpret(interpreter, input, bindings);
+      const interpreted = await interpret(interpreter, input, bindings);
+      const expected = 'value' in interpreted ? { value: asFastPathBuildsObjects(interpreted.value) } : interpreted;
       const actual = fast(input, bindings);
       if (actual === BAIL) {
         tally.bailed += 1;
@@ -313,6 +380,15 @@ describe('compileFast', () => {
     const tally: Tally = { compared: 0, bailed: 0 };
     for (const { source, check } of NON_DETERMINISTIC) await runDifferential(source, check, tally);
     t.diagnostic(`${NON_DETERMINISTIC.length} expressions: ${tally.compared} results checked, ${tally.bailed} bailed`);
+  });
+
+  test('the fast path answers common and corner cases itself', async () => {
+    for (const [source, input] of MUST_ANSWER) {
+      const fast = compileFast(jsonata(source).ast(), FUNCTIONS);
+      const actual = fast?.(input, { i: { k: 'kay' } });
+      assert.notEqual(actual, BAIL, `${source} on ${inspect(input)} should not bail`);
+      assert.deepStrictEqual(actual, asFastPathBuildsObjects(await interpreterFor(source).evaluate(input, { i: { k: 'kay' } })), source);
+    }
   });
 
   test('expressions outside the subset do not compile', () => {

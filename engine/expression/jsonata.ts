@@ -1,18 +1,27 @@
 import jsonata from 'jsonata';
 import { randomUUID } from 'node:crypto';
+import { BAIL, compileFast, type FastExpression, type FunctionSpec } from './compile';
 
-/** A compiled JSONata expression, evaluated against a record's content. */
+/**
+ * A compiled JSONata expression, evaluated against a record's content. `evaluate` answers
+ * synchronously when the compiled fast path handles the input, and with a promise (jsonata's own
+ * interpreter) otherwise; the answer is the same either way.
+ */
 export interface CompiledExpression {
   readonly source: string;
-  evaluate(input: unknown, bindings?: Record<string, unknown>): Promise<unknown>;
+  /** Whether the expression is inside the compiled subset (it may still fall back per input). */
+  readonly compiled: boolean;
+  evaluate(input: unknown, bindings?: Readonly<Record<string, unknown>>): unknown;
 }
 
-/** Functions every Conflux expression can call, beyond JSONata's own. */
-function registerExtensions(expression: jsonata.Expression): void {
-  expression.registerFunction('randomInt', (min: number, max: number) => min + Math.floor(Math.random() * (max - min + 1)), '<nn:n>');
-  expression.registerFunction('pick', (values: unknown[]) => values[Math.floor(Math.random() * values.length)], '<a:x>');
-  expression.registerFunction('uuid', () => randomUUID(), '<:s>');
-}
+/** Functions every Conflux expression can call beyond JSONata's own: one table for both evaluators. */
+export const EXTENSIONS: Readonly<Record<string, FunctionSpec>> = {
+  randomInt: { implementation: (min: number, max: number) => min + Math.floor(Math.random() * (max - min + 1)), signature: '<nn:n>' },
+  pick: { implementation: (values: unknown[]) => values[Math.floor(Math.random() * values.length)], signature: '<a:x>' },
+  uuid: { implementation: () => randomUUID(), signature: '<:s>' },
+};
+
+const NO_BINDINGS: Readonly<Record<string, unknown>> = Object.freeze({});
 
 /**
  * Compile once per processor start, evaluate per record. Throws an Error naming the expression's
@@ -25,11 +34,66 @@ export function compileExpression(source: string): CompiledExpression {
   } catch (error) {
     throw new Error(`invalid JSONata expression: ${describeJsonataError(error)}`, { cause: error });
   }
-  registerExtensions(expression);
+  for (const [name, { implementation, signature }] of Object.entries(EXTENSIONS)) {
+    expression.registerFunction(name, implementation as (...args: unknown[]) => unknown, signature);
+  }
+  const fast: FastExpression | undefined = compileFast(expression.ast(), EXTENSIONS);
+  const interpret = (input: unknown, bindings?: Readonly<Record<string, unknown>>) => expression.evaluate(input, bindings);
   return {
     source,
-    evaluate: (input, bindings) => expression.evaluate(input, bindings),
+    compiled: fast !== undefined,
+    evaluate: fast
+      ? (input, bindings = NO_BINDINGS) => {
+          const result = fast(input, bindings);
+          return result === BAIL ? interpret(input, bindings) : result;
+        }
+      : interpret,
   };
+}
+
+export type Outcome = { value: unknown } | { error: string };
+
+/**
+ * Evaluate for each item and hand each outcome (value or error) to `handle`, in order: synchronously
+ * while the fast path answers, switching to awaiting at the first input that needs the interpreter.
+ * Returns a promise only in that case, so a processor stays synchronous when it can.
+ */
+export function evaluateEach<T>(
+  items: readonly T[],
+  evaluate: (item: T, index: number) => unknown,
+  handle: (item: T, outcome: Outcome, index: number) => void,
+): void | Promise<void> {
+  for (let i = 0; i < items.length; i++) {
+    let result: unknown;
+    try {
+      result = evaluate(items[i], i);
+    } catch (error) {
+      handle(items[i], { error: describeJsonataError(error) }, i);
+      continue;
+    }
+    if (isPromise(result)) return finish(items, i, result, evaluate, handle);
+    handle(items[i], { value: result }, i);
+  }
+}
+
+async function finish<T>(
+  items: readonly T[],
+  from: number,
+  pending: Promise<unknown>,
+  evaluate: (item: T, index: number) => unknown,
+  handle: (item: T, outcome: Outcome, index: number) => void,
+): Promise<void> {
+  for (let i = from; i < items.length; i++) {
+    try {
+      handle(items[i], { value: await (i === from ? pending : evaluate(items[i], i)) }, i);
+    } catch (error) {
+      handle(items[i], { error: describeJsonataError(error) }, i);
+    }
+  }
+}
+
+function isPromise(value: unknown): value is Promise<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as Promise<unknown>).then === 'function';
 }
 
 /** JSONata errors are plain objects with a message and a character position. */

@@ -11,18 +11,20 @@ const SLICE_MS = 20;
  * setImmediate, so the HTTP server and socket.io keep being served under full load.
  */
 export class Scheduler {
-  private readonly nodes = new Set<ProcessorNode>();
+  private nodes: ProcessorNode[] = [];
+  /** Where the next pass starts: a pass cut short by its time slice resumes with the next node, not the first. */
+  private cursor = 0;
   private immediate?: NodeJS.Immediate;
   private timer?: NodeJS.Timeout;
   private inPass = false;
 
   add(node: ProcessorNode): void {
-    this.nodes.add(node);
+    if (!this.nodes.includes(node)) this.nodes.push(node);
     this.wake();
   }
 
   remove(node: ProcessorNode): void {
-    this.nodes.delete(node);
+    this.nodes = this.nodes.filter((n) => n !== node);
   }
 
   /** Something changed (records offered, a task finished): run a pass soon. */
@@ -39,7 +41,7 @@ export class Scheduler {
     if (this.immediate) clearImmediate(this.immediate);
     if (this.timer) clearTimeout(this.timer);
     this.immediate = this.timer = undefined;
-    this.nodes.clear();
+    this.nodes = [];
   }
 
   /**
@@ -70,10 +72,14 @@ export class Scheduler {
     let nextAt = Infinity;
     try {
       let progressedThisRound: boolean;
+      let outOfTime = false;
       do {
         progressedThisRound = false;
         nextAt = Infinity;
-        for (const node of this.nodes) {
+        const count = this.nodes.length;
+        for (let visited = 0; visited < count && !outOfTime; visited++) {
+          const node = this.nodes[this.cursor % count];
+          this.cursor = (this.cursor + 1) % count;
           const now = Date.now();
           const ready = node.readyAt(now);
           if (ready === 'ready') {
@@ -82,9 +88,9 @@ export class Scheduler {
           } else if (typeof ready === 'number') {
             nextAt = Math.min(nextAt, ready);
           }
-          if (performance.now() > deadline) break;
+          outOfTime = performance.now() > deadline;
         }
-      } while (progressedThisRound && performance.now() < deadline);
+      } while (progressedThisRound && !outOfTime);
     } finally {
       this.inPass = false;
     }

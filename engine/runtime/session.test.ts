@@ -63,3 +63,17 @@ test('created records must be routed too', () => {
   session.create({ x: 1 });
   assert.throws(() => session.commit(), /neither transferred nor dropped/);
 });
+
+test('records routed out of order, updated and cloned all land once, in input order per relationship', () => {
+  const out = connection('s', 'success');
+  const inputs = [createRecord({ n: 0 }), createRecord({ n: 1 }), createRecord({ n: 2 }), createRecord({ n: 3 })];
+  const session = new Session(inputs, new Map([['success', [out]]]), Date.now());
+  session.transfer(inputs[3], 'success');
+  const updated = session.update(inputs[1], { content: { n: 10 } });
+  session.transfer(session.clone(inputs[0]), 'success');
+  session.transfer(inputs[0], 'success');
+  session.transfer(updated, 'success');
+  session.drop(inputs[2]);
+  session.commit();
+  assert.deepEqual(out.poll(10).records.map((r) => (r.content as { n: number }).n), [0, 10, 3, 0]);
+});

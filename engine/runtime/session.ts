@@ -24,21 +24,22 @@ export interface RetrySettings {
   readonly maxRetries: number;
 }
 
-interface Entry {
-  /** The latest version (after update()). */
-  record: FlowRecord;
-  /** As taken from the queue; undefined for records created in this session. */
-  readonly original?: FlowRecord;
-  to?: string;
-}
-
 /**
  * One trigger's unit of work. Routing is only recorded until commit(); nothing reaches a
  * connection if the processor throws, so a rollback is simply "requeue the inputs".
+ *
+ * Hot path: records live in parallel arrays (latest version, original, destination) instead of an
+ * object per record, and processors that route in input order are matched by a cursor; a map from
+ * id to slot is built only when a record is routed out of order.
  */
 export class Session implements ProcessSession<string> {
-  private readonly owned = new Map<string, Entry>();
-  private created = 0;
+  private readonly records: FlowRecord[];
+  /** As taken from the queue; undefined for records created in this session. */
+  private readonly originals: (FlowRecord | undefined)[];
+  private readonly destinations: (string | undefined)[];
+  private readonly inputCount: number;
+  private slotById?: Map<string, number>;
+  private cursor = 0;
   yieldMs = 0;
 
   constructor(
@@ -49,7 +50,10 @@ export class Session implements ProcessSession<string> {
     /** Who is failing records, for the error attributes. */
     private readonly processorName = '',
   ) {
-    for (const record of inputs) this.owned.set(record.id, { record, original: record });
+    this.records = inputs.slice();
+    this.originals = inputs.slice();
+    this.destinations = new Array(inputs.length);
+    this.inputCount = inputs.length;
   }
 
   transfer(record: FlowRecord, relationship: string): void {
@@ -62,34 +66,36 @@ export class Session implements ProcessSession<string> {
   }
 
   fail(record: FlowRecord, reason: string): void {
-    const attributes = { [ERROR_ATTRIBUTES.message]: reason, [ERROR_ATTRIBUTES.processor]: this.processorName, [ERROR_ATTRIBUTES.time]: new Date(this.now).toISOString() };
+    const attributes = {
+      [ERROR_ATTRIBUTES.message]: reason,
+      [ERROR_ATTRIBUTES.processor]: this.processorName,
+      [ERROR_ATTRIBUTES.time]: new Date(this.now).toISOString(),
+    };
     this.transfer(this.update(record, { attributes }), 'failure');
   }
 
   create(content: unknown, attributes: Record<string, string> = {}): FlowRecord {
-    const record = createRecord(content, attributes, [], this.now);
-    this.owned.set(record.id, { record });
-    this.created++;
-    return record;
+    return this.add(createRecord(content, attributes, [], this.now));
   }
 
   clone(record: FlowRecord): FlowRecord {
-    const original = this.entryOf(record).record;
-    const copy: FlowRecord = { ...original, id: nextRecordId(), parents: [original.id] };
-    this.owned.set(copy.id, { record: copy });
-    return copy;
+    const original = this.records[this.slotOf(record)];
+    return this.add({ ...original, id: nextRecordId(), parents: [original.id] });
   }
 
   update(record: FlowRecord, change: { content?: unknown; attributes?: Record<string, string> }): FlowRecord {
-    const entry = this.entryOf(record);
-    const content = 'content' in change ? change.content : entry.record.content;
+    const slot = this.slotOf(record);
+    const latest = this.records[slot];
+    const hasContent = 'content' in change;
     const updated: FlowRecord = {
-      ...entry.record,
-      content,
-      attributes: change.attributes ? { ...entry.record.attributes, ...change.attributes } : entry.record.attributes,
-      size: 'content' in change ? estimateSize(content) : entry.record.size,
+      id: latest.id,
+      attributes: change.attributes ? { ...latest.attributes, ...change.attributes } : latest.attributes,
+      content: hasContent ? change.content : latest.content,
+      parents: latest.parents,
+      entryTime: latest.entryTime,
+      size: hasContent ? estimateSize(change.content) : latest.size,
     };
-    entry.record = updated;
+    this.records[slot] = updated;
     return updated;
   }
 
@@ -103,11 +109,12 @@ export class Session implements ProcessSession<string> {
    * a retry relationship with attempts left are returned instead, unchanged but for their count.
    */
   commit(retry?: RetrySettings): CommitResult {
-    const result: CommitResult = { out: 0, bytesOut: 0, dropped: 0, created: this.created, retried: [], attempt: 0 };
+    const created = this.records.length - this.inputCount;
+    const result: CommitResult = { out: 0, bytesOut: 0, dropped: 0, created, retried: [], attempt: 0 };
     const byRelationship = new Map<string, FlowRecord[]>();
     let unrouted = 0;
-    for (const entry of this.owned.values()) {
-      const { to, original } = entry;
+    for (let slot = 0; slot < this.records.length; slot++) {
+      const to = this.destinations[slot];
       if (to === undefined) {
         unrouted++;
         continue;
@@ -116,9 +123,10 @@ export class Session implements ProcessSession<string> {
         result.dropped++;
         continue;
       }
-      let record = entry.record;
-      const attempts = Number(original?.attributes[RETRY_COUNT_ATTRIBUTE] ?? 0);
+      let record = this.records[slot];
+      const original = this.originals[slot];
       if (original && retry?.relationships.has(to)) {
+        const attempts = Number(original.attributes[RETRY_COUNT_ATTRIBUTE] ?? 0);
         if (attempts < retry.maxRetries) {
           result.retried.push({ ...original, attributes: { ...original.attributes, [RETRY_COUNT_ATTRIBUTE]: String(attempts + 1) } });
           result.attempt = Math.max(result.attempt, attempts + 1);
@@ -143,22 +151,39 @@ export class Session implements ProcessSession<string> {
         const batch = index === 0 ? records : records.map((r) => ({ ...r, id: nextRecordId(), parents: [r.id] }));
         connection.offer(batch, this.now);
         result.out += batch.length;
-        for (const r of batch) result.bytesOut += r.size;
+        for (let i = 0; i < batch.length; i++) result.bytesOut += batch[i].size;
       });
     }
     return result;
   }
 
-  private route(record: FlowRecord, to: string): void {
-    const entry = this.entryOf(record);
-    if (entry.to !== undefined) throw new Error(`record ${record.id} was already routed in this session`);
-    entry.to = to;
+  private add(record: FlowRecord): FlowRecord {
+    const slot = this.records.length;
+    this.records.push(record);
+    this.originals.push(undefined);
+    this.destinations.push(undefined);
+    this.slotById?.set(record.id, slot);
+    return record;
   }
 
-  private entryOf(record: FlowRecord): Entry {
-    const entry = this.owned.get(record.id);
-    if (!entry) throw new Error(`record ${record.id} does not belong to this session`);
-    return entry;
+  private route(record: FlowRecord, to: string): void {
+    const slot = this.slotOf(record);
+    if (this.destinations[slot] !== undefined) throw new Error(`record ${record.id} was already routed in this session`);
+    this.destinations[slot] = to;
+    while (this.cursor < this.records.length && this.destinations[this.cursor] !== undefined) this.cursor++;
+  }
+
+  /** Where a record of this session lives; the cursor answers in-order routing without a lookup. */
+  private slotOf(record: FlowRecord): number {
+    const id = record.id;
+    if (this.cursor < this.records.length && this.records[this.cursor].id === id) return this.cursor;
+    if (!this.slotById) {
+      this.slotById = new Map();
+      for (let i = 0; i < this.records.length; i++) this.slotById.set(this.records[i].id, i);
+    }
+    const slot = this.slotById.get(id);
+    if (slot === undefined) throw new Error(`record ${id} does not belong to this session`);
+    return slot;
   }
 }
 

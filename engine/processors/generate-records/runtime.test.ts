@@ -23,3 +23,12 @@ test('a rate limits how many records each trigger may create', async () => {
   // 200 ms at 100/s is about 20 records; never a whole batch
   assert.ok(made >= 10 && made <= 30, `made ${made}`);
 });
+
+test('a template that fails rolls the trigger back with the reason', async () => {
+  // $i = 2 makes the arithmetic fail (a string times a number)
+  const run = runProcessor(generate).props({ template: '{"n": $i, "x": ($i = 2 ? "two" : 1) * 2}', rate: 0, limit: 0 }).batch(5);
+  await run.run();
+  assert.equal(run.routed('success').length, 0, 'nothing from the failed batch is delivered');
+  assert.equal(run.status.errors, 1);
+  assert.match(run.status.bulletins[0].message, /template failed for record 2/);
+});

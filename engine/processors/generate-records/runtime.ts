@@ -1,6 +1,8 @@
 import { implement } from '../../sdk';
-import { compileExpression } from '../../expression/jsonata';
+import { compileExpression, evaluateEach } from '../../expression/jsonata';
 import { generateRecordsSpec } from './spec';
+
+const EMPTY = Object.freeze({});
 
 export default implement(generateRecordsSpec, ({ props, batchSize }) => {
   const template = compileExpression(props.template);
@@ -10,23 +12,48 @@ export default implement(generateRecordsSpec, ({ props, batchSize }) => {
   let tokens = 0;
   let last = Date.now();
 
+  /** How many records this trigger may create: the batch, the limit and the rate all bound it. */
+  function allowance(): number {
+    const remaining = props.limit > 0 ? props.limit - generated : Infinity;
+    let count = Math.min(batchSize, remaining);
+    if (props.rate > 0) {
+      const now = Date.now();
+      tokens = Math.min(tokens + ((now - last) * props.rate) / 1000, burst);
+      last = now;
+      count = Math.min(count, Math.floor(tokens));
+      tokens -= count;
+    }
+    return count;
+  }
+
   return {
-    async onTrigger(_batch, session) {
-      const remaining = props.limit > 0 ? props.limit - generated : Infinity;
-      if (remaining <= 0) return session.yield(1000);
-      let count = Math.min(batchSize, remaining);
-      if (props.rate > 0) {
-        const now = Date.now();
-        tokens = Math.min(tokens + ((now - last) * props.rate) / 1000, burst);
-        last = now;
-        count = Math.min(count, Math.floor(tokens));
-        if (count === 0) return session.yield(Math.ceil(((1 - tokens) * 1000) / props.rate));
-        tokens -= count;
+    onTrigger(_batch, session) {
+      const count = allowance();
+      if (count <= 0) {
+        const limitReached = props.limit > 0 && generated >= props.limit;
+        return session.yield(limitReached ? 1000 : Math.ceil(((1 - tokens) * 1000) / props.rate));
       }
-      for (let n = 0; n < count; n++) {
-        const content = await template.evaluate({}, { i: generated });
-        session.transfer(session.create(content), 'success');
-        generated++;
+      const first = generated;
+      const indexes = Array.from({ length: count }, (_, n) => first + n);
+      // a template that fails for a record is a configuration error: the session rolls back, the
+      // bulletin shows it, and the numbering resumes where it was
+      const rewind = (error: unknown): never => {
+        generated = first;
+        throw error;
+      };
+      try {
+        const pending = evaluateEach(
+          indexes,
+          (i) => template.evaluate(EMPTY, { i }),
+          (i, outcome) => {
+            if ('error' in outcome) throw new Error(`template failed for record ${i}: ${outcome.error}`);
+            session.transfer(session.create(outcome.value), 'success');
+            generated++;
+          },
+        );
+        return pending?.catch(rewind);
+      } catch (error) {
+        return rewind(error);
       }
     },
   };

@@ -1,33 +1,45 @@
 import { implement } from '../../sdk';
-import { compileExpression, describeJsonataError } from '../../expression/jsonata';
+import { compileExpression, evaluateEach, type CompiledExpression } from '../../expression/jsonata';
 import { routeOnFieldSpec } from './spec';
+
+type Route = { name: string; predicate: CompiledExpression };
+
+/** Names of the routes whose predicate is true, in order; a promise only if a predicate needed the interpreter. */
+function matchRoutes(routes: readonly Route[], content: unknown, firstOnly: boolean, from = 0, matched: string[] = []): string[] | Promise<string[]> {
+  for (let i = from; i < routes.length; i++) {
+    const result = routes[i].predicate.evaluate(content);
+    if (result instanceof Promise) {
+      return result.then((value) => {
+        if (value === true) {
+          matched.push(routes[i].name);
+          if (firstOnly) return matched;
+        }
+        return matchRoutes(routes, content, firstOnly, i + 1, matched);
+      });
+    }
+    if (result === true) {
+      matched.push(routes[i].name);
+      if (firstOnly) break;
+    }
+  }
+  return matched;
+}
 
 export default implement(routeOnFieldSpec, ({ props }) => {
   const routes = Object.entries(props.routes).map(([name, predicate]) => ({ name, predicate: compileExpression(predicate) }));
+  const firstOnly = props.strategy === 'first';
 
   return {
-    async onTrigger(batch, session) {
-      for (const record of batch) {
-        const matched: string[] = [];
-        try {
-          for (const route of routes) {
-            if ((await route.predicate.evaluate(record.content)) === true) {
-              matched.push(route.name);
-              if (props.strategy === 'first') break;
-            }
-          }
-        } catch (error) {
-          session.fail(record, describeJsonataError(error));
-          continue;
-        }
-        if (matched.length === 0) {
-          session.transfer(record, 'unmatched');
-          continue;
-        }
-        matched.forEach((name, index) => {
-          session.transfer(index === 0 ? record : session.clone(record), name);
-        });
-      }
-    },
+    onTrigger: (batch, session) =>
+      evaluateEach(
+        batch,
+        (record) => matchRoutes(routes, record.content, firstOnly),
+        (record, outcome) => {
+          if ('error' in outcome) return session.fail(record, outcome.error);
+          const matched = outcome.value as string[];
+          if (matched.length === 0) return session.transfer(record, 'unmatched');
+          matched.forEach((name, index) => session.transfer(index === 0 ? record : session.clone(record), name));
+        },
+      ),
   };
 });

@@ -17,10 +17,12 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /** Copy along the path (records are immutable): a new object at every level that changes. */
 function withField(content: Record<string, unknown>, path: readonly string[], value: unknown): Record<string, unknown> {
+  // Object.assign, not spread: V8 builds spread copies of unknown shapes ~8× slower (bench/)
   const [head, ...rest] = path;
-  if (rest.length === 0) return { ...content, [head]: value };
-  const child = isObject(content[head]) ? (content[head] as Record<string, unknown>) : {};
-  return { ...content, [head]: withField(child, rest, value) };
+  const copy = Object.assign({}, content);
+  if (rest.length === 0) copy[head] = value;
+  else copy[head] = withField(isObject(content[head]) ? (content[head] as Record<string, unknown>) : {}, rest, value);
+  return copy;
 }
 
 const arithmetic = {

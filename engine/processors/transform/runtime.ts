@@ -1,5 +1,5 @@
 import { implement } from '../../sdk';
-import { compileExpression, describeJsonataError } from '../../expression/jsonata';
+import { compileExpression, evaluateEach } from '../../expression/jsonata';
 import { transformSpec } from './spec';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -13,24 +13,21 @@ export default implement(transformSpec, ({ props }) => {
     if (props.mode === 'replace') return { content: result };
     if (!isObject(result)) return { error: 'merge mode needs the expression to return an object' };
     if (!isObject(content)) return { error: 'merge mode needs the record content to be an object' };
-    return { content: { ...content, ...result } };
+    // Object.assign, not spread: V8 builds spread copies of unknown shapes ~8× slower (bench/)
+    return { content: Object.assign({}, content, result) };
   }
 
   return {
-    async onTrigger(batch, session) {
-      for (const record of batch) {
-        let outcome: { content: unknown } | { error: string };
-        try {
-          outcome = apply(record.content, await expression.evaluate(record.content));
-        } catch (error) {
-          outcome = { error: describeJsonataError(error) };
-        }
-        if ('error' in outcome) {
-          session.fail(record, outcome.error);
-        } else {
-          session.transfer(session.update(record, { content: outcome.content }), 'success');
-        }
-      }
-    },
+    // synchronous while the compiled fast path answers: no promise per batch, let alone per record
+    onTrigger: (batch, session) =>
+      evaluateEach(
+        batch,
+        (record) => expression.evaluate(record.content),
+        (record, outcome) => {
+          const result = 'error' in outcome ? outcome : apply(record.content, outcome.value);
+          if ('error' in result) session.fail(record, result.error);
+          else session.transfer(session.update(record, { content: result.content }), 'success');
+        },
+      ),
   };
 });

@@ -17,7 +17,7 @@ for (let i = 0; i < records; i++) {
   if (content instanceof Promise) content = await content;
   let result = settle<Record<string, unknown>>(transform.evaluate(content));
   if (result instanceof Promise) result = await result;
-  const merged = { ...content, ...result };
+  const merged = Object.assign({}, content, result); // the Transform processor's merge
   if (merged.total !== undefined) count++;
 }
 const seconds = (performance.now() - started) / 1000;

@@ -5,7 +5,7 @@ import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps } from '@xyf
 import type { ConnectionStatus, FlowStats } from '@/engine/protocol';
 import type { QueueEdge } from '@/components/editor/graph-model';
 import { useEditor, useEditorActions } from '@/components/editor/store-context';
-import { formatCount } from '@/components/editor/format';
+import { formatCount, formatDuration } from '@/components/editor/format';
 import { cn } from '@/components/ui/cn';
 
 /**
@@ -47,6 +47,14 @@ function QueueEdgeView(props: EdgeProps<QueueEdge>) {
   const backPressure = status?.backPressure ?? false;
   const threshold = status?.countThreshold ?? connection?.countThreshold ?? 0;
   const colour = fillColour(percent, backPressure);
+  const expired = status?.expired ?? 0;
+  const title = [
+    `${connection?.relationship ?? ''}: ${queued} queued of ${threshold} (${Math.round(percent)} %)`,
+    status && `time in queue p50 ${formatDuration(status.waitP50Ms)} · p99 ${formatDuration(status.waitP99Ms)}`,
+    expired > 0 && `${expired} expired`,
+  ]
+    .filter(Boolean)
+    .join('\n');
 
   return (
     <>
@@ -67,8 +75,9 @@ function QueueEdgeView(props: EdgeProps<QueueEdge>) {
           data-connection-id={id}
           data-queued={queued}
           data-percent={percent}
+          data-expired={expired}
           onClick={() => select({ kind: 'connection', id })}
-          title={`${connection?.relationship ?? ''}: ${queued} queued of ${threshold} (${Math.round(percent)} %)`}
+          title={title}
           style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
           className={cn(
             'nodrag nopan pointer-events-auto absolute flex min-w-24 flex-col gap-0.5 rounded border bg-white px-1.5 py-1 text-left text-[10px] leading-none shadow-sm',
@@ -87,6 +96,11 @@ function QueueEdgeView(props: EdgeProps<QueueEdge>) {
               style={{ width: `${Math.min(100, Math.max(percent, queued > 0 ? 2 : 0))}%` }}
             />
           </span>
+          {expired > 0 && (
+            <span data-testid="queue-expired" className="text-[9px] text-amber-700 tabular-nums">
+              {formatCount(expired)} expired
+            </span>
+          )}
         </button>
       </EdgeLabelRenderer>
     </>

@@ -9,8 +9,10 @@ import {
   type CreateProcessorInput,
   type RunInput,
   type UpdateConnectionInput,
+  type UpdateFlowInput,
   type UpdateProcessorInput,
 } from '@/engine/flow/schema';
+import { StatusHistoryPoint } from '@/engine/protocol';
 
 /**
  * Typed helpers over the flow HTTP API (same origin, JSON). Answers are parsed with the same zod
@@ -101,7 +103,18 @@ export async function getFlow(flowId: string): Promise<FlowGraph> {
 }
 
 export async function renameFlow(flowId: string, name: string): Promise<FlowGraph> {
-  return (await request('PATCH', flowPath(flowId), z.object({ flow: FlowGraph }), { name })).flow;
+  return updateFlow(flowId, { name });
+}
+
+/** Name and flow-wide settings (the default thresholds of new connections). */
+export async function updateFlow(flowId: string, patch: z.input<typeof UpdateFlowInput>): Promise<FlowGraph> {
+  return (await request('PATCH', flowPath(flowId), z.object({ flow: FlowGraph }), patch)).flow;
+}
+
+/** A processor's (records/s) or connection's (queued records) last minutes, one point a second. */
+export async function getHistory(flowId: string, componentId: string): Promise<StatusHistoryPoint[]> {
+  const answer = z.object({ points: z.array(StatusHistoryPoint) });
+  return (await request('GET', `${flowPath(flowId)}/history/${encodeURIComponent(componentId)}`, answer)).points;
 }
 
 export async function deleteFlow(flowId: string): Promise<void> {

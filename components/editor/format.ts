@@ -36,3 +36,15 @@ export function formatBytes(bytes: number): string {
 export function formatTime(epochMs: number): string {
   return new Date(epochMs).toLocaleTimeString(undefined, { hour12: false });
 }
+
+/** A duration for readouts: 850 ms, 4.2 s, 3.5 min, 2.1 h, 3 d. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return '–';
+  const abs = Math.abs(ms);
+  const one = (value: number, unit: string) => `${value >= 100 ? Math.round(value) : value.toFixed(1).replace(/\.0$/, '')} ${unit}`;
+  if (abs < 1_000) return `${Math.round(ms)} ms`;
+  if (abs < 60_000) return one(ms / 1_000, 's');
+  if (abs < 3_600_000) return one(ms / 60_000, 'min');
+  if (abs < 86_400_000) return one(ms / 3_600_000, 'h');
+  return one(ms / 86_400_000, 'd');
+}

@@ -62,6 +62,13 @@ export function formatIssue(issue: ValidationIssue): string {
   return issue.property ? `${issue.property}: ${issue.message}` : issue.message;
 }
 
+/** The selection, if what it points at is still in the graph. */
+export function keepSelection<S extends { kind: 'processor' | 'connection'; id: string }>(selection: S | null, graph: FlowGraph): S | null {
+  if (!selection) return null;
+  const list = selection.kind === 'processor' ? graph.processors : graph.connections;
+  return list.some((x) => x.id === selection.id) ? selection : null;
+}
+
 // ---- immutable graph edits, applied when the server answers a mutation ----
 
 export function upsertProcessor(graph: FlowGraph, processor: ProcessorConfig): FlowGraph {

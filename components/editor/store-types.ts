@@ -1,6 +1,6 @@
 import type { EdgeChange, NodeChange, XYPosition } from '@xyflow/react';
 import type { z } from 'zod';
-import type { FlowGraph, ProcessorConfig, UpdateConnectionInput, UpdateProcessorInput } from '@/engine/flow/schema';
+import type { FlowGraph, FlowSettings, ProcessorConfig, UpdateConnectionInput, UpdateProcessorInput } from '@/engine/flow/schema';
 import type { FlowStats } from '@/engine/protocol';
 import type { ValidationIssue } from '@/engine/sdk';
 import type { ProcessorNode, QueueEdge } from './graph-model';
@@ -26,6 +26,8 @@ export interface EditorActions {
   onSelectionChange(selected: { nodes: ProcessorNode[]; edges: QueueEdge[] }): void;
   select(selection: Selection): void;
   renameFlow(name: string): Promise<void>;
+  /** The flow's defaults for new connections; throws the ApiError, like updateProcessor. */
+  updateFlowSettings(settings: Partial<FlowSettings>): Promise<void>;
   addProcessor(type: string, position: XYPosition): Promise<void>;
   moveProcessors(moves: readonly { id: string; position: XYPosition }[]): Promise<void>;
   renameProcessor(id: string, name: string): Promise<void>;

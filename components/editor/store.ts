@@ -6,6 +6,7 @@ import { specOf } from '@/engine/processors/specs';
 import * as api from './api';
 import {
   formatIssue,
+  keepSelection,
   localState,
   removeConnections,
   removeProcessors,
@@ -21,12 +22,6 @@ export type * from './store-types';
 export type EditorStore = StoreApi<EditorState>;
 
 const issuesOf = (graph: FlowGraph) => Object.fromEntries(validateFlow(graph, specOf));
-
-function keepSelection(selection: Selection, graph: FlowGraph): Selection {
-  if (!selection) return null;
-  const list = selection.kind === 'processor' ? graph.processors : graph.connections;
-  return list.some((x) => x.id === selection.id) ? selection : null;
-}
 
 export function createEditorStore(flowId: string): EditorStore {
   // Bumped whenever a mutation's answer is applied: a GET that started before it is stale.
@@ -136,6 +131,11 @@ export function createEditorStore(flowId: string): EditorStore {
           mutate((g) => ({ ...g, name: graph.name }));
           fail('Renaming the flow', error);
         }
+      },
+
+      async updateFlowSettings(settings) {
+        const { settings: saved } = await api.updateFlow(flowId, { settings });
+        mutate((g) => ({ ...g, settings: saved }));
       },
 
       async addProcessor(type, position) {

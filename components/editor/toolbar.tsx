@@ -2,7 +2,9 @@
 
 import Link from 'next/link';
 import { Button } from '@/components/ui/button';
+import { EngineLag } from './engine-lag';
 import { FlowName } from './flow-name';
+import { FlowSettingsButton } from './flow-settings';
 import { LiveStatus } from './live-status';
 import { useEditor, useEditorActions } from './store-context';
 
@@ -16,7 +18,7 @@ function RunSummary() {
   );
 }
 
-/** Top bar: back to the list, flow name, whole-flow start/stop, live channel state. */
+/** Top bar: back to the list, flow name, whole-flow start/stop, flow settings, engine lag, live channel state. */
 export function Toolbar() {
   const pending = useEditor((s) => Boolean(s.pendingRuns['*']));
   const loaded = useEditor((s) => s.graph !== null);
@@ -38,7 +40,9 @@ export function Toolbar() {
         </Button>
       </div>
       <RunSummary />
-      <div className="ml-auto">
+      <div className="ml-auto flex items-center gap-3">
+        <FlowSettingsButton />
+        <EngineLag />
         <LiveStatus />
       </div>
     </header>

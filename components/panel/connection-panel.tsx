@@ -2,33 +2,55 @@
 
 import { useState, type FormEvent } from 'react';
 import { UpdateConnectionInput, type ConnectionConfig, type FlowGraph } from '@/engine/flow/schema';
-import type { ConnectionStatus } from '@/engine/protocol';
 import { ApiError, describeError } from '@/components/editor/api';
-import { formatBytes, formatCount } from '@/components/editor/format';
+import { formatBytes, formatDuration } from '@/components/editor/format';
 import { useEditor, useEditorActions } from '@/components/editor/store-context';
 import { Button } from '@/components/ui/button';
 import { Field, inputClass } from '@/components/ui/field';
+import { ConnectionStatus } from './connection-status';
 import { splitIssues } from './form-model';
 
-const toNumber = (text: string) => (text.trim() === '' ? undefined : Number(text));
+type Prioritizer = ConnectionConfig['prioritizer'];
 
-/** The selected connection: where it goes, its live queue, its back-pressure thresholds, delete. */
+const toNumber = (text: string) => (text.trim() === '' ? undefined : Number(text));
+const sectionTitle = 'text-[10px] font-semibold tracking-wider text-slate-400 uppercase';
+
+const prioritizers: { value: Prioritizer; label: string; description: string }[] = [
+  { value: 'FIFO', label: 'First in, first out', description: 'Records leave in the order they arrived in this queue.' },
+  { value: 'OLDEST_FIRST', label: 'Oldest first', description: 'The record that entered the flow earliest goes next.' },
+  { value: 'NEWEST_FIRST', label: 'Newest first', description: 'The latest record goes next: freshness over order.' },
+  {
+    value: 'PRIORITY_ATTRIBUTE',
+    label: 'Priority attribute',
+    description: 'Lowest `priority` attribute first (numbers numerically); records without it last.',
+  },
+];
+
+/** The selected connection: where it goes, its live queue, its settings (thresholds, order, expiration), delete. */
 export function ConnectionPanel({ connection, graph }: { connection: ConnectionConfig; graph: FlowGraph }) {
   const { updateConnection, deleteElements, emptyConnection, notify } = useEditorActions();
-  const status = useEditor((s) => s.stats?.connections[connection.id] as ConnectionStatus | undefined);
+  const queued = useEditor((s) => s.stats?.connections[connection.id]?.queued ?? 0);
   const [count, setCount] = useState(String(connection.countThreshold));
   const [bytes, setBytes] = useState(String(connection.bytesThreshold));
+  const [prioritizer, setPrioritizer] = useState<Prioritizer>(connection.prioritizer);
+  const [expiration, setExpiration] = useState(String(connection.expirationMs));
   const [serverErrors, setServerErrors] = useState<Record<string, string[]>>({});
   const [saving, setSaving] = useState(false);
 
   const nameOf = (id: string) => graph.processors.find((p) => p.id === id)?.name ?? id;
-  const patch = { countThreshold: toNumber(count), bytesThreshold: toNumber(bytes) };
+  const patch = {
+    countThreshold: toNumber(count),
+    bytesThreshold: toNumber(bytes),
+    prioritizer,
+    expirationMs: toNumber(expiration),
+  };
   // The same schema the route handler parses the PATCH with.
   const check = UpdateConnectionInput.safeParse(patch);
   const live = check.success
     ? {}
     : splitIssues(check.error.issues.map((i) => ({ property: String(i.path[0] ?? ''), message: i.message }))).byProperty;
   const errorsOf = (key: string) => [...(live[key] ?? []), ...(serverErrors[key] ?? [])];
+  const expirationMs = toNumber(expiration);
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
@@ -37,33 +59,43 @@ export function ConnectionPanel({ connection, graph }: { connection: ConnectionC
     try {
       await updateConnection(connection.id, check.data);
       setServerErrors({});
-      notify('info', 'Thresholds saved');
+      notify('info', 'Connection saved');
     } catch (error) {
       if (error instanceof ApiError && error.issues.length > 0) setServerErrors(splitIssues(error.issues).byProperty);
       const { message, detail } = describeError(error);
-      notify('error', `Saving the thresholds: ${message}`, detail);
+      notify('error', `Saving the connection: ${message}`, detail);
     } finally {
       setSaving(false);
     }
   };
 
+  const numberInput = (name: string, key: string, value: string, set: (v: string) => void, min: number) => (
+    <input
+      id={name}
+      name={name}
+      type="number"
+      min={min}
+      step={1}
+      value={value}
+      onChange={(e) => set(e.target.value)}
+      aria-invalid={errorsOf(key).length > 0}
+      className={`${inputClass} tabular-nums`}
+    />
+  );
+
   return (
     <div className="flex flex-col">
-      <div className="flex flex-col gap-1 border-b border-slate-200 p-3">
-        <span className="text-[10px] font-semibold tracking-wider text-slate-400 uppercase">Connection</span>
+      <div className="flex flex-col gap-2 border-b border-slate-200 p-3">
+        <span className={sectionTitle}>Connection</span>
         <p className="text-xs text-slate-800">
           <span className="font-semibold">{nameOf(connection.sourceId)}</span>
           <span className="mx-1 rounded bg-slate-100 px-1 text-[11px] text-slate-600">{connection.relationship}</span>→{' '}
           <span className="font-semibold">{nameOf(connection.targetId)}</span>
         </p>
-        <p className="text-[11px] text-slate-500 tabular-nums">
-          {status
-            ? `${formatCount(status.queued)} queued (${formatBytes(status.bytes)}), ${Math.round(status.percent)} % full${status.backPressure ? ' · back pressure' : ''}`
-            : 'No live stats yet.'}
-        </p>
+        <ConnectionStatus connectionId={connection.id} />
       </div>
       <form onSubmit={save} noValidate className="flex flex-col gap-3 p-3">
-        <h4 className="text-[10px] font-semibold tracking-wider text-slate-400 uppercase">Back pressure</h4>
+        <h4 className={sectionTitle}>Back pressure</h4>
         <Field
           id="conn-count-threshold"
           label="Object threshold"
@@ -71,17 +103,7 @@ export function ConnectionPanel({ connection, graph }: { connection: ConnectionC
           errors={errorsOf('countThreshold')}
           errorTestId="error-countThreshold"
         >
-          <input
-            id="conn-count-threshold"
-            name="conn-count-threshold"
-            type="number"
-            min={1}
-            step={1}
-            value={count}
-            onChange={(e) => setCount(e.target.value)}
-            aria-invalid={errorsOf('countThreshold').length > 0}
-            className={`${inputClass} tabular-nums`}
-          />
+          {numberInput('conn-count-threshold', 'countThreshold', count, setCount, 1)}
         </Field>
         <Field
           id="conn-bytes-threshold"
@@ -90,18 +112,45 @@ export function ConnectionPanel({ connection, graph }: { connection: ConnectionC
           errors={errorsOf('bytesThreshold')}
           errorTestId="error-bytesThreshold"
         >
-          <input
-            id="conn-bytes-threshold"
-            name="conn-bytes-threshold"
-            type="number"
-            min={1024}
-            step={1}
-            value={bytes}
-            onChange={(e) => setBytes(e.target.value)}
-            aria-invalid={errorsOf('bytesThreshold').length > 0}
-            className={`${inputClass} tabular-nums`}
-          />
+          {numberInput('conn-bytes-threshold', 'bytesThreshold', bytes, setBytes, 1024)}
         </Field>
+
+        <h4 className={sectionTitle}>Queue</h4>
+        <Field
+          id="conn-prioritizer"
+          label="Order"
+          description={prioritizers.find((p) => p.value === prioritizer)?.description}
+          errors={errorsOf('prioritizer')}
+          errorTestId="error-prioritizer"
+        >
+          <select
+            id="conn-prioritizer"
+            name="conn-prioritizer"
+            value={prioritizer}
+            onChange={(e) => setPrioritizer(e.target.value as Prioritizer)}
+            className={inputClass}
+          >
+            {prioritizers.map((p) => (
+              <option key={p.value} value={p.value}>
+                {p.label}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field
+          id="conn-expiration"
+          label="Expiration (ms)"
+          description={
+            expirationMs === 0
+              ? '0: records never expire.'
+              : `Records older than ${expirationMs === undefined || !Number.isFinite(expirationMs) ? '–' : formatDuration(expirationMs)} (since they entered the flow) are dropped from this queue. 0: never.`
+          }
+          errors={errorsOf('expirationMs')}
+          errorTestId="error-expirationMs"
+        >
+          {numberInput('conn-expiration', 'expirationMs', expiration, setExpiration, 0)}
+        </Field>
+
         <div className="flex items-center gap-1.5">
           <Button type="submit" tone="primary" data-testid="conn-save" disabled={saving || !check.success}>
             {saving ? 'Saving…' : 'Save'}
@@ -109,7 +158,7 @@ export function ConnectionPanel({ connection, graph }: { connection: ConnectionC
           <Button
             data-testid="conn-empty"
             className="ml-auto"
-            disabled={!status || status.queued === 0}
+            disabled={queued === 0}
             title="Drop every record waiting in this queue"
             onClick={() => void emptyConnection(connection.id)}
           >

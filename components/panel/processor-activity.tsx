@@ -1,17 +1,31 @@
 'use client';
 
+import type { Scheduling } from '@/engine/flow/schema';
 import type { ProcessorStatus } from '@/engine/protocol';
 import { useEditor } from '@/components/editor/store-context';
 import { countOf, inspectViewOf, type InspectedRecord } from '@/engine/protocol/views';
-import { formatCount, formatTime } from '@/components/editor/format';
+import { formatCount, formatDuration, formatTime } from '@/components/editor/format';
 import { cn } from '@/components/ui/cn';
+import { HistorySparkline } from './history-sparkline';
 
-/** What the processor is doing: live counters, its processor-specific view, its bulletins. */
-export function ProcessorActivity({ processorId, type }: { processorId: string; type: string }) {
+const perSecond = (value: number) => `${formatCount(value)}/s`;
+
+/** What the processor is doing: live counters, its rate history, its processor-specific view, its bulletins. */
+export function ProcessorActivity({
+  processorId,
+  type,
+  strategy,
+}: {
+  processorId: string;
+  type: string;
+  /** The saved strategy: timer and cron processors show their next run. */
+  strategy: Scheduling['strategy'];
+}) {
   const status = useEditor((s) => s.stats?.processors[processorId] as ProcessorStatus | undefined);
   return (
     <div className="flex flex-col gap-3">
-      <Counters status={status} />
+      <Counters status={status} timed={strategy !== 'EVENT'} />
+      <HistorySparkline componentId={processorId} label="records/s" format={perSecond} />
       {type === 'Inspect' && <InspectRecords view={status?.view} />}
       {type === 'Count' && (
         <p className="text-xs text-slate-700">
@@ -23,12 +37,13 @@ export function ProcessorActivity({ processorId, type }: { processorId: string; 
   );
 }
 
-function Counters({ status }: { status: ProcessorStatus | undefined }) {
+function Counters({ status, timed }: { status: ProcessorStatus | undefined; timed: boolean }) {
   if (!status) return <p className="text-[11px] text-slate-400">No live stats yet.</p>;
   const rows: [string, string][] = [
     ['in / out', `${formatCount(status.in)} / ${formatCount(status.out)}`],
     ['rate 1s · 1m · 5m', `${formatCount(status.rate1s)} · ${formatCount(status.rate1m)} · ${formatCount(status.rate5m)} /s`],
     ['errors', formatCount(status.errors)],
+    ['retried', formatCount(status.retried)],
     ['active tasks', formatCount(status.activeTasks)],
   ];
   return (
@@ -43,6 +58,16 @@ function Counters({ status }: { status: ProcessorStatus | undefined }) {
         <div className="contents">
           <dt className="text-amber-700">penalized until</dt>
           <dd className="text-right text-amber-700">{formatTime(status.penalizedUntil)}</dd>
+        </div>
+      )}
+      {timed && status.state === 'RUNNING' && (
+        <div className="contents">
+          <dt className="text-slate-500">next run</dt>
+          <dd data-testid="proc-next-run" className="text-right text-slate-800 tabular-nums">
+            {status.nextRunAt === undefined || !Number.isFinite(status.nextRunAt)
+              ? '–'
+              : `${formatTime(status.nextRunAt)} (in ${formatDuration(Math.max(0, status.nextRunAt - Date.now()))})`}
+          </dd>
         </div>
       )}
     </dl>

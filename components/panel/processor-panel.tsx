@@ -14,6 +14,9 @@ import { ProcessorActivity } from './processor-activity';
 import { ProcessorHeader } from './processor-header';
 import { PropertyField } from './property-field';
 import { RelationshipsSection } from './relationships-section';
+import { RetrySection } from './retry-section';
+import { checkRetry, checkScheduling } from './schedule-model';
+import { SchedulingSection } from './scheduling-section';
 import { useIsRunning } from './use-is-running';
 import { useProcessorDraft } from './use-processor-draft';
 
@@ -26,7 +29,8 @@ const sectionTitle = 'text-[10px] font-semibold tracking-wider text-slate-400 up
 export function ProcessorPanel({ processor, graph }: { processor: ProcessorConfig; graph: FlowGraph }) {
   const spec = specOf(processor.type);
   const { updateProcessor, notify } = useEditorActions();
-  const { draft, dirty, setProperty, setAutoTerminated, setBatchSize, reset, adopt } = useProcessorDraft(processor);
+  const { draft, dirty, setProperty, setAutoTerminated, setBatchSize, setScheduling, setRetry, reset, adopt } =
+    useProcessorDraft(processor);
   const [saving, setSaving] = useState(false);
   const [attempted, setAttempted] = useState(false);
   // Server issues belong to the draft they were answered for; editing makes them stale.
@@ -51,15 +55,29 @@ export function ProcessorPanel({ processor, graph }: { processor: ProcessorConfi
   const batchCheck = ProcessorConfigSchema.shape.batchSize.safeParse(draft.batchSize);
   const serverIssues = server && server.draft === draft ? server.issues : [];
   const { byProperty, general } = splitIssues([...live, ...serverIssues]);
-  const blocking = live.some((i) => i.property) || !batchCheck.success;
+  const relationships = spec ? relationshipsOf(spec, draft.properties) : [];
+  const schedCheck = checkScheduling(draft.scheduling, processor.scheduling);
+  const retryCheck = checkRetry(draft.retry, relationships);
+  // The same schemas the route handler parses with, plus what the server said about this draft.
+  const nested = (prefix: string, local: Record<string, string[]>) => (key: string) => [
+    ...(local[key] ?? []),
+    ...(byProperty[`${prefix}.${key}`] ?? []),
+  ];
+  const schedErrors = nested('scheduling', schedCheck.errors);
+  const retryErrors = nested('retry', retryCheck.errors);
+  const blocking = live.some((i) => i.property) || !batchCheck.success || !schedCheck.data || !retryCheck.data;
 
   if (!spec) {
     return <p className="p-3 text-xs text-red-700">Unknown processor type “{processor.type}”.</p>;
   }
   const fields = fieldsOf(spec);
-  const relationships = relationshipsOf(spec, draft.properties);
   // Issues on keys the form has no field for (e.g. from the server) must not vanish: list them.
-  const shown = new Set([...fields.map((f) => f.key), 'batchSize']);
+  const shown = new Set([
+    ...fields.map((f) => f.key),
+    'batchSize',
+    ...['strategy', 'periodMs', 'cron', 'concurrency', 'runDurationMs'].map((k) => `scheduling.${k}`),
+    ...['relationships', 'maxRetries', 'backoffMs'].map((k) => `retry.${k}`),
+  ]);
   const orphans = Object.entries(byProperty)
     .filter(([key]) => !shown.has(key))
     .flatMap(([key, messages]) => messages.map((m) => `${key}: ${m}`));
@@ -69,13 +87,15 @@ export function ProcessorPanel({ processor, graph }: { processor: ProcessorConfi
   const save = async (event: FormEvent) => {
     event.preventDefault();
     setAttempted(true);
-    if (blocking || !batchCheck.success) return;
+    if (blocking || !batchCheck.success || !schedCheck.data || !retryCheck.data) return;
     setSaving(true);
     try {
       const answer = await updateProcessor(processor.id, {
         properties: draft.properties,
         autoTerminated: draft.autoTerminated.filter((r) => relationships.includes(r)),
         batchSize: batchCheck.data,
+        scheduling: schedCheck.data,
+        retry: retryCheck.data,
       });
       adopt(answer);
       setServer(null);
@@ -147,6 +167,16 @@ export function ProcessorPanel({ processor, graph }: { processor: ProcessorConfi
               className={`${inputClass} tabular-nums`}
             />
           </Field>
+          <SchedulingSection draft={draft.scheduling} onChange={setScheduling} errorsOf={schedErrors} />
+
+          <h4 className={sectionTitle}>Retry</h4>
+          <RetrySection
+            isSource={spec.input === 'forbidden'}
+            relationships={relationships}
+            draft={draft.retry}
+            onChange={setRetry}
+            errorsOf={retryErrors}
+          />
         </fieldset>
 
         {processorWide.length > 0 && (
@@ -174,7 +204,7 @@ export function ProcessorPanel({ processor, graph }: { processor: ProcessorConfi
         </div>
       </form>
       <div className="p-3">
-        <ProcessorActivity processorId={processor.id} type={processor.type} />
+        <ProcessorActivity processorId={processor.id} type={processor.type} strategy={processor.scheduling.strategy} />
       </div>
     </div>
   );

@@ -12,7 +12,7 @@ export function SidePanel() {
   let body = (
     <div className="p-4 text-xs leading-relaxed text-slate-500">
       <p className="font-medium text-slate-700">Nothing selected</p>
-      <p className="mt-1">Select a processor to configure it, or a connection to set its thresholds.</p>
+      <p className="mt-1">Select a processor to configure it, or a connection to set its queue.</p>
       <p className="mt-1">Drag from a relationship on the right of a processor to the input of another to connect them.</p>
     </div>
   );
@@ -23,8 +23,9 @@ export function SidePanel() {
   } else if (graph && selection?.kind === 'connection') {
     const connection = graph.connections.find((c) => c.id === selection.id);
     if (connection) {
-      // Keyed by the thresholds too: a change saved elsewhere resets the form to it.
-      const key = `${connection.id}:${connection.countThreshold}:${connection.bytesThreshold}`;
+      // Keyed by its settings too: a change saved elsewhere resets the form to it.
+      const { id, countThreshold, bytesThreshold, prioritizer, expirationMs } = connection;
+      const key = `${id}:${countThreshold}:${bytesThreshold}:${prioritizer}:${expirationMs}`;
       body = <ConnectionPanel key={key} connection={connection} graph={graph} />;
     }
   }

@@ -2,6 +2,7 @@
 
 import { useState } from 'react';
 import type { ProcessorConfig } from '@/engine/flow/schema';
+import type { RetryDraft, SchedulingDraft } from './schedule-model';
 
 /** What the processor form edits; saved together with one PATCH. */
 export interface ProcessorDraft {
@@ -9,6 +10,8 @@ export interface ProcessorDraft {
   autoTerminated: string[];
   /** A string while it is not a valid number yet, so the field can say so. */
   batchSize: number | string;
+  scheduling: SchedulingDraft;
+  retry: RetryDraft;
 }
 
 function draftOf(processor: ProcessorConfig): ProcessorDraft {
@@ -16,6 +19,8 @@ function draftOf(processor: ProcessorConfig): ProcessorDraft {
     properties: processor.properties,
     autoTerminated: processor.autoTerminated,
     batchSize: processor.batchSize,
+    scheduling: processor.scheduling,
+    retry: processor.retry,
   };
 }
 
@@ -32,7 +37,13 @@ function stable(value: unknown): unknown {
   return value;
 }
 const keyOf = (draft: ProcessorDraft) =>
-  JSON.stringify(stable({ ...draft, autoTerminated: [...draft.autoTerminated].sort() }));
+  JSON.stringify(
+    stable({
+      ...draft,
+      autoTerminated: [...draft.autoTerminated].sort(),
+      retry: { ...draft.retry, relationships: [...draft.retry.relationships].sort() },
+    }),
+  );
 
 /**
  * The editable copy of a processor's configuration. When the saved configuration changes (our save,
@@ -70,6 +81,8 @@ export function useProcessorDraft(processor: ProcessorConfig) {
           : d.autoTerminated.filter((r) => r !== relationship),
       })),
     setBatchSize: (value: number | string) => setDraft((d) => ({ ...d, batchSize: value })),
+    setScheduling: (patch: Partial<SchedulingDraft>) => setDraft((d) => ({ ...d, scheduling: { ...d.scheduling, ...patch } })),
+    setRetry: (patch: Partial<RetryDraft>) => setDraft((d) => ({ ...d, retry: { ...d.retry, ...patch } })),
     reset: () => setDraft(saved),
     /** Take the server's answer to a save as the new draft (it may have normalised values). */
     adopt: (answer: ProcessorConfig) => {

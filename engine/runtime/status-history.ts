@@ -3,6 +3,8 @@ import type { FlowStats, StatusHistoryPoint } from '../protocol';
 /** How many points are kept per component: 5 minutes at one point a second. */
 const CAPACITY = 300;
 const EVERY_MS = 1_000;
+/** Stats ticks jitter by a few ms: a tick this close to a second after the last point still makes one. */
+const TOLERANCE_MS = 100;
 
 /**
  * Status history for charts: one point a second per processor (records/s, errors) and per connection
@@ -13,7 +15,7 @@ export class StatusHistory {
   private lastAt = 0;
 
   record(stats: FlowStats): void {
-    if (stats.at - this.lastAt < EVERY_MS) return;
+    if (stats.at - this.lastAt < EVERY_MS - TOLERANCE_MS) return;
     this.lastAt = stats.at;
     for (const [id, p] of Object.entries(stats.processors)) this.push(id, { at: stats.at, value: p.rate1s, errors: p.errors });
     for (const [id, c] of Object.entries(stats.connections)) this.push(id, { at: stats.at, value: c.queued });

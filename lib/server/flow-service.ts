@@ -118,7 +118,10 @@ export class FlowService {
     if (patch.retry !== undefined) {
       const known = relationshipsOf(spec, update.properties ?? current.properties);
       const unknown = patch.retry.relationships.filter((r) => !known.includes(r));
-      if (unknown.length > 0) throw badRequest(`cannot retry unknown relationship ${unknown.map((r) => `"${r}"`).join(', ')}`);
+      if (unknown.length > 0) {
+        const message = `cannot retry unknown relationship ${unknown.map((r) => `"${r}"`).join(', ')}`;
+        throw badRequest(message, [{ property: 'retry', message }]);
+      }
     }
     const updated = await this.store.updateProcessor(flowId, processorId, update);
     if (!updated) throw notFound(`processor ${processorId}`);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createRecord } from '../sdk/record';
-import { Connection, type ConnectionSettings } from './connection';
+import { Connection, sizesOf, type ConnectionSettings } from './connection';
 
 const config = { id: 'c', sourceId: 'a', relationship: 'success', targetId: 'b' };
 const settings = (countThreshold: number, bytesThreshold: number, more: Partial<ConnectionSettings> = {}): ConnectionSettings => ({
@@ -43,7 +43,7 @@ test('poll is FIFO and requeue puts records back at the head in order', () => {
   c.offer(batch);
   const taken = c.poll(3);
   assert.deepEqual(taken.records.map((r) => r.id), batch.slice(0, 3).map((r) => r.id));
-  c.requeue(taken.records, taken.enqueuedAt);
+  c.requeue(taken);
   assert.deepEqual(c.poll(10).records.map((r) => r.id), batch.map((r) => r.id));
 });
 
@@ -86,7 +86,7 @@ test('a rolled-back batch comes out first again under a prioritizer too', () => 
   const c = new Connection(config, settings(100, 1e9, { prioritizer: 'PRIORITY_ATTRIBUTE' }));
   c.offer([withAttributes({ n: 'a', priority: '1' }), withAttributes({ n: 'b', priority: '1' }), withAttributes({ n: 'c', priority: '1' })]);
   const taken = c.poll(2);
-  c.requeue(taken.records, taken.enqueuedAt);
+  c.requeue(taken);
   assert.deepEqual(c.poll(10).records.map((r) => r.attributes.n), ['a', 'b', 'c']);
 });
 
@@ -119,4 +119,20 @@ test('time in queue: p50/p99 of dequeued records and the oldest waiting', () => 
   assert.ok(status.waitP50Ms >= 940 && status.waitP50Ms <= 960, `p50 ${status.waitP50Ms}`);
   assert.ok(status.waitP99Ms >= 990 && status.waitP99Ms <= 1000, `p99 ${status.waitP99Ms}`);
   assert.equal(status.oldestMs, 0);
+});
+
+test('sizes: small batches record by record, large ones from samples; bytes balance to zero', () => {
+  const small = [createRecord('x'.repeat(10)), createRecord('x'.repeat(1000))];
+  assert.deepEqual(sizesOf(small), [12, 1002]);
+  const large = Array.from({ length: 1000 }, (_, i) => createRecord({ text: 'y'.repeat(100), i }));
+  const sizes = sizesOf(large);
+  assert.equal(sizes.length, 1000);
+  assert.ok(sizes.every((s) => s > 100 && s < 140), `estimated ${sizes[0]}`);
+  const c = new Connection(config, settings(10_000, 1e9));
+  c.offer(large);
+  c.offer(small);
+  assert.equal(c.bytes, sizes.reduce((a, b) => a + b, 0) + 12 + 1002);
+  c.requeue(c.poll(500));
+  c.poll(Infinity);
+  assert.equal(c.bytes, 0);
 });

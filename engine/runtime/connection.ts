@@ -1,10 +1,26 @@
-import type { FlowRecord } from '../sdk/record';
+import { estimateSize, type FlowRecord } from '../sdk/record';
 import type { ConnectionConfig } from '../flow/schema';
 import type { ConnectionStatus } from '../protocol';
-import { createQueue, type Prioritizer, type RecordQueue } from './record-queue';
+import { createQueue, type Prioritizer, type Queued, type RecordQueue } from './record-queue';
 
 /** How many recent time-in-queue samples the percentiles are computed from. */
 const WAIT_SAMPLES = 1024;
+/** Batches up to this many records are sized record by record; larger ones from a few samples. */
+const SIZE_EVERY_RECORD_UP_TO = 16;
+
+/**
+ * Estimated sizes of a batch for the byte threshold. Walking every record's content cost a tenth of
+ * the engine's time (bench/), so a large batch is sized from four evenly spaced records; binary
+ * content is exact either way. Thresholds are soft, and the estimate was never exact for JSON.
+ */
+export function sizesOf(records: readonly FlowRecord[]): number[] {
+  const n = records.length;
+  if (n <= SIZE_EVERY_RECORD_UP_TO) return records.map((r) => estimateSize(r.content));
+  const samples = [0, Math.floor(n / 3), Math.floor((2 * n) / 3), n - 1];
+  let total = 0;
+  for (const i of samples) total += estimateSize(records[i].content);
+  return new Array<number>(n).fill(Math.round(total / samples.length));
+}
 
 export type ConnectionSettings = Pick<ConnectionConfig, 'countThreshold' | 'bytesThreshold' | 'prioritizer' | 'expirationMs'>;
 
@@ -62,26 +78,31 @@ export class Connection {
   /** Apply new settings; a new prioritizer re-orders what is queued. */
   configure(settings: ConnectionSettings): void {
     if (settings.prioritizer !== this.settings.prioritizer) {
-      const { records, enqueuedAt } = this.queue.poll(Infinity);
+      const { records, enqueuedAt, sizes } = this.queue.poll(Infinity);
       this.queue = createQueue(settings.prioritizer as Prioritizer);
-      records.forEach((record, i) => this.queue.push([record], enqueuedAt[i]));
+      records.forEach((record, i) => this.queue.push([record], enqueuedAt[i], [sizes[i]]));
     }
     this.settings = settings;
   }
 
-  offer(records: readonly FlowRecord[], now = Date.now()): void {
-    if (records.length === 0) return;
-    this.queue.push(records, now);
-    for (let i = 0; i < records.length; i++) this.queuedBytes += records[i].size;
+  /** Enqueue records; returns their estimated bytes. */
+  offer(records: readonly FlowRecord[], now = Date.now()): number {
+    if (records.length === 0) return 0;
+    const sizes = sizesOf(records);
+    this.queue.push(records, now, sizes);
+    let bytes = 0;
+    for (let i = 0; i < sizes.length; i++) bytes += sizes[i];
+    this.queuedBytes += bytes;
     this.onOffer();
+    return bytes;
   }
 
   /** Take up to `max` records in priority order; expired ones are removed on the way. */
-  poll(max: number, now = Date.now()): { records: FlowRecord[]; enqueuedAt: number[] } {
+  poll(max: number, now = Date.now()): Queued {
     if (this.settings.expirationMs > 0) this.expire(now);
     const taken = this.queue.poll(max);
     const { records, enqueuedAt } = taken;
-    for (let i = 0; i < records.length; i++) this.queuedBytes -= records[i].size;
+    for (let i = 0; i < records.length; i++) this.queuedBytes -= taken.sizes[i];
     // sample waits without a per-record cost: the batch's first, last and a few between
     const step = Math.max(1, records.length >> 3);
     for (let i = 0; i < records.length; i += step) this.sampleWait(now - enqueuedAt[i]);
@@ -90,10 +111,10 @@ export class Connection {
   }
 
   /** Put records back at the head, in their order (a rolled-back session). */
-  requeue(records: readonly FlowRecord[], enqueuedAt: readonly number[]): void {
-    if (records.length === 0) return;
-    this.queue.requeue(records, enqueuedAt);
-    for (const record of records) this.queuedBytes += record.size;
+  requeue(taken: Queued): void {
+    if (taken.records.length === 0) return;
+    this.queue.requeue(taken);
+    for (const size of taken.sizes) this.queuedBytes += size;
     this.onOffer();
   }
 
@@ -102,9 +123,9 @@ export class Connection {
     const limit = this.settings.expirationMs;
     if (limit <= 0 || this.queue.size === 0) return [];
     const removed = this.queue.removeWhere((r) => now - r.entryTime > limit);
-    for (const record of removed) this.queuedBytes -= record.size;
-    this.expired += removed.length;
-    return removed;
+    for (const size of removed.sizes) this.queuedBytes -= size;
+    this.expired += removed.records.length;
+    return removed.records;
   }
 
   /** Drop everything queued (an operator emptied the queue); returns how many were removed. */

@@ -3,7 +3,8 @@ import type { ProcessorImplementation, ProcessorRuntime, ValidationIssue } from 
 import type { FlowRecord } from '../sdk/record';
 import type { ProcessorConfig } from '../flow/schema';
 import type { Bulletin, ProcessorStatus } from '../protocol';
-import type { Connection } from './connection';
+import { sizesOf, type Connection } from './connection';
+import type { Queued } from './record-queue';
 import { RateHistory } from './rates';
 import { Session, type RetrySettings } from './session';
 
@@ -14,7 +15,7 @@ const MAX_PENALTY_MS = 30_000;
 const MAX_RETRY_BACKOFF_MS = 600_000;
 
 /** Records taken from one input connection for one trigger. */
-type Batch = { connection: Connection; records: FlowRecord[]; enqueuedAt: number[] };
+type Batch = Queued & { connection: Connection };
 
 /**
  * One processor of a loaded flow: its runtime instance while running, its connections, schedule,
@@ -185,8 +186,8 @@ export class ProcessorNode {
       const connection = this.inputs[(this.nextInput + i) % this.inputs.length];
       if (connection.size > 0) {
         this.nextInput = (this.nextInput + i + 1) % this.inputs.length;
-        const { records, enqueuedAt } = connection.poll(this.config.batchSize, now);
-        if (records.length > 0) return { connection, records, enqueuedAt };
+        const taken = connection.poll(this.config.batchSize, now);
+        if (taken.records.length > 0) return { connection, ...taken };
       }
     }
     return undefined;
@@ -201,14 +202,14 @@ export class ProcessorNode {
     }
     const taken = batch?.records ?? [];
     this.counters.in += taken.length;
-    for (const record of taken) this.counters.bytesIn += record.size;
+    if (batch) for (const size of batch.sizes) this.counters.bytesIn += size;
     this.counters.out += result.out;
     this.counters.bytesOut += result.bytesOut;
     this.counters.processed += taken.length + result.created;
     this.consecutiveFailures = 0;
     if (session.yieldMs > 0) this.yieldUntil = Math.max(this.yieldUntil, now + session.yieldMs);
     if (batch && result.retried.length > 0) {
-      batch.connection.requeue(result.retried, result.retried.map(() => now));
+      batch.connection.requeue({ records: result.retried, enqueuedAt: result.retried.map(() => now), sizes: sizesOf(result.retried) });
       this.counters.retried += result.retried.length;
       const backoff = Math.min(this.config.retry.backoffMs * 2 ** (result.attempt - 1), MAX_RETRY_BACKOFF_MS);
       this.yieldUntil = Math.max(this.yieldUntil, now + backoff);
@@ -217,7 +218,7 @@ export class ProcessorNode {
 
   /** Undo a trigger: the batch goes back to the head of its queue; the processor is penalized. */
   private rollback(batch: Batch | undefined, error: unknown, now: number): void {
-    batch?.connection.requeue(batch.records, batch.enqueuedAt);
+    batch?.connection.requeue(batch);
     this.counters.errors++;
     this.consecutiveFailures++;
     const penalty = Math.min(BASE_PENALTY_MS * 2 ** (this.consecutiveFailures - 1), MAX_PENALTY_MS);

@@ -6,16 +6,23 @@ export type Prioritizer = 'FIFO' | 'OLDEST_FIRST' | 'NEWEST_FIRST' | 'PRIORITY_A
 /** The attribute PRIORITY_ATTRIBUTE orders by: lower first, numbers numerically; records without it last. */
 export const PRIORITY_ATTRIBUTE = 'priority';
 
-/** Records with the time each was enqueued, ordered by a prioritizer. */
+/** Records as they leave a queue: each with its enqueue time and estimated size in bytes. */
+export interface Queued {
+  records: FlowRecord[];
+  enqueuedAt: number[];
+  sizes: number[];
+}
+
+/** Records with the time each was enqueued and its estimated size, ordered by a prioritizer. */
 export interface RecordQueue {
   readonly size: number;
-  push(records: readonly FlowRecord[], now: number): void;
-  /** Up to `max` records in priority order, with their enqueue times. */
-  poll(max: number): { records: FlowRecord[]; enqueuedAt: number[] };
+  push(records: readonly FlowRecord[], now: number, sizes: readonly number[]): void;
+  /** Up to `max` records in priority order. */
+  poll(max: number): Queued;
   /** Put records back so they come out first (FIFO) or in their priority place. */
-  requeue(records: readonly FlowRecord[], enqueuedAt: readonly number[]): void;
+  requeue(taken: Queued): void;
   /** Remove and return every record for which `drop` is true. */
-  removeWhere(drop: (record: FlowRecord) => boolean): FlowRecord[];
+  removeWhere(drop: (record: FlowRecord) => boolean): Queued;
   /** Enqueue time of the longest-waiting record, if any. */
   oldestEnqueuedAt(): number | undefined;
   clear(): void;
@@ -44,83 +51,102 @@ function comparePriority(a: string | undefined, b: string | undefined): number {
   return a < b ? -1 : 1;
 }
 
+/** One offered batch, consumed from `start`; times and sizes are per record or one for all. */
+interface Chunk {
+  records: FlowRecord[];
+  start: number;
+  times: number | number[];
+  sizes: number[];
+}
+
+const pick = (value: number | number[], i: number) => (typeof value === 'number' ? value : value[i]);
+
 /**
- * The default and fast path: two parallel arrays (records, enqueue times) with a moving head, so
- * enqueue and dequeue cost no allocation per record.
+ * The default and fast path: a FIFO of the offered batches themselves. Offering a batch and taking
+ * a whole batch cost no per-record work (no copying into one long array); only a batch split by a
+ * smaller poll is sliced.
  */
 class FifoQueue implements RecordQueue {
-  private records: FlowRecord[] = [];
-  private times: number[] = [];
-  private head = 0;
+  private chunks: Chunk[] = [];
+  private count = 0;
 
   get size(): number {
-    return this.records.length - this.head;
+    return this.count;
   }
 
-  push(records: readonly FlowRecord[], now: number): void {
-    for (let i = 0; i < records.length; i++) {
-      this.records.push(records[i]);
-      this.times.push(now);
+  /** The queue keeps `records` (callers hand over fresh arrays and do not touch them again). */
+  push(records: readonly FlowRecord[], now: number, sizes: readonly number[]): void {
+    if (records.length === 0) return;
+    this.chunks.push({ records: records as FlowRecord[], start: 0, times: now, sizes: sizes as number[] });
+    this.count += records.length;
+  }
+
+  poll(max: number): Queued {
+    const out: Queued = { records: [], enqueuedAt: [], sizes: [] };
+    while (out.records.length < max && this.chunks.length > 0) {
+      const chunk = this.chunks[0];
+      const available = chunk.records.length - chunk.start;
+      const take = Math.min(available, max - out.records.length);
+      const whole = chunk.start === 0 && take === available && out.records.length === 0;
+      const records = whole ? chunk.records : chunk.records.slice(chunk.start, chunk.start + take);
+      const times = typeof chunk.times === 'number' ? new Array<number>(take).fill(chunk.times) : chunk.times.slice(chunk.start, chunk.start + take);
+      const sizes = whole ? chunk.sizes : chunk.sizes.slice(chunk.start, chunk.start + take);
+      if (out.records.length === 0) {
+        out.records = records;
+        out.enqueuedAt = times;
+        out.sizes = sizes;
+      } else {
+        out.records.push(...records);
+        out.enqueuedAt.push(...times);
+        out.sizes.push(...sizes);
+      }
+      chunk.start += take;
+      if (chunk.start === chunk.records.length) this.chunks.shift();
     }
-  }
-
-  poll(max: number) {
-    const end = Math.min(this.head + max, this.records.length);
-    const out = { records: this.records.slice(this.head, end), enqueuedAt: this.times.slice(this.head, end) };
-    this.head = end;
-    this.compact();
+    this.count -= out.records.length;
     return out;
   }
 
-  requeue(records: readonly FlowRecord[], enqueuedAt: readonly number[]): void {
-    this.records = records.concat(this.records.slice(this.head));
-    this.times = enqueuedAt.concat(this.times.slice(this.head));
-    this.head = 0;
+  requeue(taken: Queued): void {
+    if (taken.records.length === 0) return;
+    this.chunks.unshift({ records: taken.records, start: 0, times: taken.enqueuedAt, sizes: taken.sizes });
+    this.count += taken.records.length;
   }
 
-  removeWhere(drop: (record: FlowRecord) => boolean): FlowRecord[] {
-    const removed: FlowRecord[] = [];
-    const keptRecords: FlowRecord[] = [];
-    const keptTimes: number[] = [];
-    for (let i = this.head; i < this.records.length; i++) {
-      if (drop(this.records[i])) removed.push(this.records[i]);
-      else {
-        keptRecords.push(this.records[i]);
-        keptTimes.push(this.times[i]);
+  removeWhere(drop: (record: FlowRecord) => boolean): Queued {
+    const removed: Queued = { records: [], enqueuedAt: [], sizes: [] };
+    const kept: Queued = { records: [], enqueuedAt: [], sizes: [] };
+    for (const chunk of this.chunks) {
+      for (let i = chunk.start; i < chunk.records.length; i++) {
+        const into = drop(chunk.records[i]) ? removed : kept;
+        into.records.push(chunk.records[i]);
+        into.enqueuedAt.push(pick(chunk.times, i));
+        into.sizes.push(chunk.sizes[i]);
       }
     }
-    if (removed.length > 0) {
-      this.records = keptRecords;
-      this.times = keptTimes;
-      this.head = 0;
+    if (removed.records.length > 0) {
+      // what is left becomes one chunk, in the same order
+      this.chunks = kept.records.length > 0 ? [{ records: kept.records, start: 0, times: kept.enqueuedAt, sizes: kept.sizes }] : [];
+      this.count = kept.records.length;
     }
     return removed;
   }
 
   oldestEnqueuedAt(): number | undefined {
-    return this.size > 0 ? this.times[this.head] : undefined;
+    const first = this.chunks[0];
+    return first ? pick(first.times, first.start) : undefined;
   }
 
   clear(): void {
-    this.records = [];
-    this.times = [];
-    this.head = 0;
-  }
-
-  private compact(): void {
-    if (this.head === this.records.length) {
-      this.clear();
-    } else if (this.head > 4096 && this.head * 2 > this.records.length) {
-      this.records = this.records.slice(this.head);
-      this.times = this.times.slice(this.head);
-      this.head = 0;
-    }
+    this.chunks = [];
+    this.count = 0;
   }
 }
 
 interface Entry {
   record: FlowRecord;
   enqueuedAt: number;
+  size: number;
   /** Arrival order: ties in priority keep FIFO order. */
   seq: number;
 }
@@ -144,30 +170,40 @@ class HeapQueue implements RecordQueue {
     return this.heap.length;
   }
 
-  push(records: readonly FlowRecord[], now: number): void {
-    for (const record of records) this.insert({ record, enqueuedAt: now, seq: this.seq++ });
+  push(records: readonly FlowRecord[], now: number, sizes: readonly number[]): void {
+    records.forEach((record, i) => this.insert({ record, enqueuedAt: now, size: sizes[i], seq: this.seq++ }));
   }
 
-  poll(max: number) {
-    const out = { records: [] as FlowRecord[], enqueuedAt: [] as number[] };
+  poll(max: number): Queued {
+    const out: Queued = { records: [], enqueuedAt: [], sizes: [] };
     while (out.records.length < max && this.heap.length > 0) {
       const top = this.take();
       out.records.push(top.record);
       out.enqueuedAt.push(top.enqueuedAt);
+      out.sizes.push(top.size);
     }
     return out;
   }
 
-  requeue(records: readonly FlowRecord[], enqueuedAt: readonly number[]): void {
+  requeue(taken: Queued): void {
     // among equal priorities, returned records come out first again, in their order
+    const { records, enqueuedAt, sizes } = taken;
     this.requeueSeq -= records.length;
-    records.forEach((record, i) => this.insert({ record, enqueuedAt: enqueuedAt[i], seq: this.requeueSeq + i }));
+    records.forEach((record, i) => this.insert({ record, enqueuedAt: enqueuedAt[i], size: sizes[i], seq: this.requeueSeq + i }));
   }
 
-  removeWhere(drop: (record: FlowRecord) => boolean): FlowRecord[] {
-    const removed = this.heap.filter((e) => drop(e.record)).map((e) => e.record);
-    if (removed.length > 0) {
-      const kept = this.heap.filter((e) => !drop(e.record));
+  removeWhere(drop: (record: FlowRecord) => boolean): Queued {
+    const removed: Queued = { records: [], enqueuedAt: [], sizes: [] };
+    const kept: Entry[] = [];
+    for (const entry of this.heap) {
+      if (!drop(entry.record)) kept.push(entry);
+      else {
+        removed.records.push(entry.record);
+        removed.enqueuedAt.push(entry.enqueuedAt);
+        removed.sizes.push(entry.size);
+      }
+    }
+    if (removed.records.length > 0) {
       this.heap = [];
       for (const entry of kept) this.insert(entry);
     }

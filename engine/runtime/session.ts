@@ -1,5 +1,5 @@
 import type { ProcessSession } from '../sdk/define-processor';
-import { createRecord, estimateSize, nextRecordId, type FlowRecord } from '../sdk/record';
+import { createRecord, nextRecordId, type FlowRecord } from '../sdk/record';
 import type { Connection } from './connection';
 
 /** Attribute counting how often a record was sent back for retry by the processor it is at. */
@@ -93,7 +93,6 @@ export class Session implements ProcessSession<string> {
       content: hasContent ? change.content : latest.content,
       parents: latest.parents,
       entryTime: latest.entryTime,
-      size: hasContent ? estimateSize(change.content) : latest.size,
     };
     this.records[slot] = updated;
     return updated;
@@ -149,9 +148,8 @@ export class Session implements ProcessSession<string> {
       }
       connections.forEach((connection, index) => {
         const batch = index === 0 ? records : records.map((r) => ({ ...r, id: nextRecordId(), parents: [r.id] }));
-        connection.offer(batch, this.now);
+        result.bytesOut += connection.offer(batch, this.now);
         result.out += batch.length;
-        for (let i = 0; i < batch.length; i++) result.bytesOut += batch[i].size;
       });
     }
     return result;

@@ -12,8 +12,6 @@ export interface FlowRecord {
   readonly parents: readonly string[];
   /** Epoch ms when the record entered the flow. */
   readonly entryTime: number;
-  /** Estimated size in bytes, counted against connection byte thresholds. */
-  readonly size: number;
 }
 
 let sequence = 0;
@@ -25,8 +23,8 @@ export function nextRecordId(): string {
 
 /**
  * Cheap size estimate of a JSON value (no serialisation): strings count their length, numbers and
- * booleans 8 bytes, containers the sum of their parts plus a little overhead. Good enough for byte
- * thresholds, which are soft limits.
+ * booleans 8 bytes, containers the sum of their parts plus a little overhead, binary its length.
+ * Good enough for byte thresholds, which are soft limits (connections size batches by sampling).
  */
 export function estimateSize(value: unknown, depth = 0): number {
   switch (typeof value) {
@@ -65,5 +63,5 @@ export function createRecord(
   parents: readonly string[] = NO_PARENTS,
   entryTime = Date.now(),
 ): FlowRecord {
-  return { id: nextRecordId(), attributes, content, parents, entryTime, size: estimateSize(content) };
+  return { id: nextRecordId(), attributes, content, parents, entryTime };
 }

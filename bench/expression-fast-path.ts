@@ -32,6 +32,13 @@ const CASES: readonly Case[] = [
     input: () => ({}),
     bindings: (n) => ({ i: n }),
   },
+  {
+    // the template of bench/cases/conflux-flow.ts (bench/cases/shared.ts TEMPLATE)
+    name: 'Generate (flow)',
+    source: '{"orderId": $i, "sku": $pick(["PF-110", "PF-490", "PF-150"]), "qty": 1 + $i % 4, "price": 39}',
+    input: () => ({}),
+    bindings: (n) => ({ i: n }),
+  },
 ];
 
 let sink: unknown;

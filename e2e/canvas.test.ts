@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
 import type { FlowGraph } from '../engine/flow/schema';
-import { launchChromium } from './browser';
+import { launchChromium, processorNode, waitFor } from './browser';
 import { api, startConflux, type RunningConflux } from './server';
 
 let server: RunningConflux;
@@ -17,17 +17,10 @@ after(async () => {
   await server?.stop();
 });
 
-const node = (page: Page, type: string) => page.locator(`[data-testid="processor-node"][data-processor-type="${type}"]`);
+const node = processorNode;
 const numberIn = async (locator: Locator) => Number((await locator.getAttribute('data-queued')) ?? NaN);
 const countText = async (locator: Locator) => Number((await locator.innerText()).replace(/[^\d.]/g, '')) * ((await locator.innerText()).includes('k') ? 1000 : 1);
 
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 15_000) {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 test('drag, connect, configure, start, watch live, stop — and the graph persists', async () => {
   const flowId: string = (await api(server.url, 'POST', '/api/flows', { name: 'Canvas test' })).body.flow.id;

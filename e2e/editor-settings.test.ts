@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { ConnectionConfig, FlowGraph, ProcessorConfig } from '../engine/flow/schema';
-import { launchChromium } from './browser';
+import { launchChromium, processorNode, waitFor } from './browser';
 import { api, startConflux, type RunningConflux } from './server';
 
 let server: RunningConflux;
@@ -17,15 +17,8 @@ after(async () => {
   await server?.stop();
 });
 
-const node = (page: Page, type: string) => page.locator(`[data-testid="processor-node"][data-processor-type="${type}"]`);
+const node = processorNode;
 
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 15_000) {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 test('scheduling, retry, queue order and expiration, flow defaults, engine lag and history charts', async () => {
   const call = (method: string, pathname: string, body?: unknown) => api(server.url, method, pathname, body);

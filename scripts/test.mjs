@@ -25,7 +25,7 @@ if (only.length === 0) {
 }
 buildIfStale();
 
-const files = only.length ? only : ['engine', 'lib', 'e2e'].flatMap((d) => findTests(path.join(root, d))).sort();
+const files = only.length ? only : ['engine', 'lib', 'scripts', 'e2e'].flatMap((d) => findTests(path.join(root, d))).sort();
 const tap = path.join(mkdtempSync(path.join(tmpdir(), 'conflux-test-')), 'report.tap');
 const result = run(process.execPath, [
   '--import', 'tsx',

@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { FlowSettings } from '@/engine/flow/schema';
 import { Button } from '@/components/ui/button';
-import { Field, inputClass } from '@/components/ui/field';
+import { Field, WholeNumberInput } from '@/components/ui/field';
 import { ApiError, describeError } from './api';
 import { formatBytes } from './format';
 import { useEditor, useEditorActions } from './store-context';
@@ -77,18 +77,7 @@ function SettingsForm({ onDone }: { onDone: () => void }) {
   };
 
   const input = (name: string, key: string, value: string, set: (v: string) => void, min: number) => (
-    <input
-      id={name}
-      name={name}
-      type="number"
-      min={min}
-      step={1}
-      value={value}
-      autoFocus={key === 'countThreshold'}
-      aria-invalid={errorsOf(key).length > 0}
-      onChange={(e) => set(e.target.value)}
-      className={`${inputClass} tabular-nums`}
-    />
+    <WholeNumberInput name={name} value={value} onChange={set} min={min} invalid={errorsOf(key).length > 0} autoFocus={key === 'countThreshold'} />
   );
 
   return (

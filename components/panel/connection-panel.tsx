@@ -6,7 +6,7 @@ import { ApiError, describeError } from '@/components/editor/api';
 import { formatBytes, formatDuration } from '@/components/editor/format';
 import { useEditor, useEditorActions } from '@/components/editor/store-context';
 import { Button } from '@/components/ui/button';
-import { Field, inputClass } from '@/components/ui/field';
+import { Field, inputClass, WholeNumberInput } from '@/components/ui/field';
 import { ConnectionStatus } from './connection-status';
 import { splitIssues } from './form-model';
 
@@ -70,17 +70,7 @@ export function ConnectionPanel({ connection, graph }: { connection: ConnectionC
   };
 
   const numberInput = (name: string, key: string, value: string, set: (v: string) => void, min: number) => (
-    <input
-      id={name}
-      name={name}
-      type="number"
-      min={min}
-      step={1}
-      value={value}
-      onChange={(e) => set(e.target.value)}
-      aria-invalid={errorsOf(key).length > 0}
-      className={`${inputClass} tabular-nums`}
-    />
+    <WholeNumberInput name={name} value={value} onChange={set} min={min} invalid={errorsOf(key).length > 0} />
   );
 
   return (

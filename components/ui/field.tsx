@@ -42,3 +42,35 @@ export function Field({
     </div>
   );
 }
+
+/** A whole-number input bound to a string draft (so a half-typed value can be shown and validated). */
+export function WholeNumberInput({
+  name,
+  value,
+  onChange,
+  min,
+  invalid,
+  autoFocus,
+}: {
+  name: string;
+  value: string;
+  onChange: (value: string) => void;
+  min: number;
+  invalid: boolean;
+  autoFocus?: boolean;
+}) {
+  return (
+    <input
+      id={name}
+      name={name}
+      type="number"
+      min={min}
+      step={1}
+      value={value}
+      autoFocus={autoFocus}
+      aria-invalid={invalid}
+      onChange={(e) => onChange(e.target.value)}
+      className={`${inputClass} tabular-nums`}
+    />
+  );
+}

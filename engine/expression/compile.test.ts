@@ -26,6 +26,15 @@ const TEST_FUNCTIONS: Record<string, FunctionSpec | NativeFunction> = {
   shape: { implementation: (...args: unknown[]) => showArguments(args), signature: '<xa?:s>' },
   // An optional parameter before a required one: jsonata passes the first argument unwrapped.
   quirk: { implementation: (...args: unknown[]) => showArguments(args), signature: '<a?n:s>' },
+  // How many arguments arrive (the fast path calls small arities directly, larger ones with apply).
+  arity: (...args: unknown[]) => `${args.length}:${showArguments(args)}`,
+  three: { implementation: (...args: unknown[]) => showArguments(args), signature: '<nsb:s>' },
+  four: { implementation: (...args: unknown[]) => showArguments(args), signature: '<xanj:s>' },
+  // Literal array arguments are shared frozen constants in the fast path: mutating one must bail,
+  // and one must never reach a result.
+  grow: { implementation: (values: unknown[]) => values.push('z'), signature: '<a:n>' },
+  wrap: { implementation: (values: unknown[]) => ({ values }), signature: '<a:o>' },
+  same: (value: unknown) => value,
 };
 
 function showArguments(args: unknown[]): string {
@@ -108,6 +117,21 @@ const DETERMINISTIC: readonly string[] = [
   '$twice(qty)', '$first([qty, price])', '$first(qty)', '$first(missing)', '$label(name)', '$label(name, "!")',
   '$nosig(qty, missing)', '$fails()', '$later()', '$pair(qty)',
   '$shape(qty)', '$shape(qty, missing)', '$shape(qty, name)', '$shape(qty, [1, 2])', '$quirk(qty)', '$quirk(name, qty)',
+  // call arities and argument checks (direct calls up to three arguments, literal arguments checked when compiling)
+  '$arity()', '$arity(qty)', '$arity(qty, missing)', '$arity(qty, name, x)', '$arity(1, 2, 3, 4, 5)', '$arity(missing, missing, missing)',
+  '$three(qty, name, flag)', '$three(1, "a", true)', '$three(1, "a", 1)', '$four(qty, name, x, v)', '$four(1, 2, 3, 4)', '$four(qty, [1], x, $i)',
+  '$twice(2)', '$twice("2")', '$twice(null)', '$first(5)', '$first("x")', '$first(null)', '$label("a", "b")', '$label(1)',
+  // literal array arguments (shared constants in the fast path)
+  '$first(["a", "b"])', '$first([1, "x", null, true])', '$first([])', '$nosig(["a"], 1)', '$arity(["a"], [1, 2])', '$label(["a"])',
+  '$grow(["a", "b"])', '$wrap(["a", "b"])', '$same(["a"])', '$same([1, [2]])', '$string(["a"])', '$first([["a"]])',
+  '$twice($first([2, 3]))', '{"k": $first(["a"]), "l": ["a"]}',
+  // arithmetic per operator, with a literal operand on either side (string literals always bail)
+  '1 + qty', 'qty - 1', '10 - qty', '2 * qty', 'qty / 2', '12 / qty', '10 % qty', 'qty % 4', 'price % qty', '1 + $i % 4',
+  '"a" + qty', 'qty * "2"', '1 + 2', 'qty * 1e308 * 10', '0 / qty', 'missing - 1', '1 - missing', 'total / 0',
+  // object constructors of every size, with missing values in any position
+  '{"a": missing}', '{"a": missing, "b": qty}', '{"a": qty, "b": missing}', '{"a": $i, "b": missing, "c": name}',
+  '{"a": qty, "b": missing, "c": name, "d": $i}', '{"d": missing, "c": 1, "b": missing, "a": x}',
+  '{"a": 1, "b": qty, "c": missing, "d": x, "e": name}', '{"a": 1, "b": 2, "c": 3, "d": 4, "e": 5, "f": 6}',
 ];
 
 const between = (low: number, high: number): Check => (actual) => {
@@ -237,6 +261,13 @@ const BINDINGS: readonly Bindings[] = [
   { i: { k: 1.5 }, twice: undefined, randomInt: 3 },
   { i: 1e21, missing: 0.5 },
   Object.defineProperty({}, 'i', { value: 3, enumerable: false }), // jsonata binds enumerable keys only
+  // ... own ones only (Object.keys), whatever the prototype has
+  Object.create({ i: 9, pick: 1 }),
+  Object.defineProperty(Object.create({ i: 9 }), 'i', { value: 3, enumerable: false }),
+  Object.assign(Object.create(null), { i: 4 }),
+  // more keys than isBound scans before asking propertyIsEnumerable
+  { k0: 0, k1: 1, k2: 2, k3: 3, k4: 4, k5: 5, k6: 6, k7: 7, k8: 8, k9: 9, i: 'last', string: 's' },
+  Object.defineProperty({ k0: 0, k1: 1, k2: 2, k3: 3, k4: 4, k5: 5, k6: 6, k7: 7, k8: 8, k9: 9 }, 'i', { value: 3, enumerable: false }),
 ];
 
 /**
@@ -284,6 +315,18 @@ const MUST_ANSWER: readonly (readonly [string, unknown])[] = [
   ['$first(qty)', { qty: 3 }],
   ['$label(name)', { name: 'n' }],
   ['$nosig(qty, missing)', { qty: 1 }],
+  ['1 + qty', { qty: 2 }],
+  ['10 - qty', { qty: 2 }],
+  ['12 / qty', { qty: 5 }],
+  ['qty % 4', { qty: 7 }],
+  ['$first(["a", "b"])', {}],
+  ['$arity(1, 2, 3, 4, 5)', {}],
+  ['$arity(qty, missing)', { qty: 1 }],
+  ['$three(1, "a", true)', {}],
+  ['$four(qty, [1], x, $i)', { qty: 1, x: 2 }],
+  ['$first(5)', {}],
+  ['{"a": qty, "b": missing, "c": name, "d": $i}', { qty: 1, name: 'n' }],
+  ['{"a": 1, "b": qty, "c": missing, "d": x, "e": name}', { qty: 1, x: 2, name: 'n' }],
 ];
 
 // --- Harness ---------------------------------------------------------------------------------------
@@ -402,6 +445,34 @@ describe('compileFast', () => {
     assert.equal(fast?.([{ qty: 1 }], {}), BAIL);
   });
 
+  test('variables are bound as jsonata binds them: own enumerable keys only', () => {
+    const fast = compileFast(jsonata('$i').ast(), FUNCTIONS);
+    const many = { k0: 0, k1: 1, k2: 2, k3: 3, k4: 4, k5: 5, k6: 6, k7: 7, k8: 8, k9: 9, i: 'last' };
+    assert.equal(fast?.({}, { i: 1 }), 1);
+    assert.equal(fast?.({}, many), 'last');
+    assert.equal(fast?.({}, Object.assign(Object.create(null), { i: 4 })), 4);
+    assert.equal(fast?.({}, Object.create({ i: 9 })), undefined);
+    assert.equal(fast?.({}, Object.defineProperty({}, 'i', { value: 3, enumerable: false })), undefined);
+    assert.equal(fast?.({}, Object.defineProperty(Object.create({ i: 9 }), 'i', { value: 3, enumerable: false })), undefined);
+    assert.equal(fast?.({}, Object.defineProperty({ ...many, i: undefined }, 'i', { value: 3, enumerable: false })), undefined);
+  });
+
+  test('a literal array argument never leaks into a result or across evaluations', async () => {
+    const grow = compileFast(jsonata('$grow(["a", "b"])').ast(), FUNCTIONS);
+    const wrap = compileFast(jsonata('$wrap(["a", "b"])').ast(), FUNCTIONS);
+    const first = compileFast(jsonata('$first(["a", "b"])').ast(), FUNCTIONS);
+    for (let round = 0; round < 3; round++) {
+      assert.equal(grow?.({}, {}), BAIL, 'mutating the argument bails');
+      assert.equal(await interpreterFor('$grow(["a", "b"])').evaluate({}), 3);
+      assert.equal(wrap?.({}, {}), BAIL, 'a result that could hold the argument bails');
+      assert.equal(first?.({}, {}), 'a');
+    }
+    const array = compileFast(jsonata('["a", "b"]').ast(), FUNCTIONS);
+    const made = array?.({}, {}) as string[];
+    made.push('c');
+    assert.deepEqual(array?.({}, {}), ['a', 'b'], 'array constructors in a result are new each time');
+  });
+
   test('paths that meet arrays bail rather than map', () => {
     const fast = compileFast(jsonata('a.b').ast(), FUNCTIONS);
     assert.equal(fast?.({ a: [{ b: 1 }, { b: 2 }] }, {}), BAIL);
@@ -422,7 +493,7 @@ describe('compileFast', () => {
     assert.equal(a, b);
     await new Promise((resolve) => setTimeout(resolve, 5));
     const [c] = fast?.({}, {}) as number[];
-    assert.ok(c > a);
+    assert.ok(c > a, 'a later evaluation takes a new timestamp');
   });
 
   test('compiling does not mutate the AST', () => {

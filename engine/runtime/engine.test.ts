@@ -6,6 +6,7 @@ import { defineProcessor, implement } from '../sdk';
 import { connectionConfig, flowGraph, processorConfig } from '../flow/build';
 import type { ConnectionConfig, ProcessorConfig } from '../flow/schema';
 import { processorImplementations } from '../processors/runtimes';
+import { until } from '../testing/until';
 import { Engine } from './engine';
 
 /** A processor that throws on its first `failures` triggers, then passes records on. */
@@ -42,13 +43,6 @@ function processor(type: string, properties: Record<string, unknown>, extra: Par
 }
 function connect(source: ProcessorConfig, relationship: string, target: ProcessorConfig, countThreshold = 10_000): ConnectionConfig {
   return connectionConfig({ id: `c${ids++}`, sourceId: source.id, relationship, targetId: target.id, countThreshold });
-}
-async function until(check: () => boolean, timeoutMs = 10_000) {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await sleep(10);
-  }
 }
 const countOf = (engine: Engine, flowId: string, id: string) => (engine.stats(flowId).processors[id].view as { count: number }).count;
 

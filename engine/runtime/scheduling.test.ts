@@ -8,6 +8,7 @@ import type { Scheduling } from '../flow/schema';
 import { processorImplementations } from '../processors/runtimes';
 import type { InspectView } from '../protocol/views';
 import { runProcessor } from '../testing/run-processor';
+import { until } from '../testing/until';
 import { Engine } from './engine';
 
 /** Fails every record whose `n` is odd, the first `failures` times it sees it. */
@@ -44,13 +45,6 @@ function newEngine() {
   const engine = new Engine({ processors: [...processorImplementations, flaky], statsIntervalMs: 100 });
   engines.push(engine);
   return engine;
-}
-async function until(check: () => boolean, timeoutMs = 10_000) {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await sleep(10);
-  }
 }
 
 test('retry: records routed to a retry relationship come back with a count, then pass or fail for good', async () => {

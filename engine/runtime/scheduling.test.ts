@@ -172,3 +172,65 @@ test('stats carry status history and the event-loop lag', async () => {
   assert.ok(engine.history('hist', 'c').length >= 3);
   assert.ok(last?.engine && last.engine.eventLoopLagMaxMs >= 0);
 });
+
+test('fairness: saturated flows share the engine, and timers still fire while it is saturated', async () => {
+  const engine = newEngine();
+  const hot = (id: string) =>
+    flowGraph({
+      id,
+      processors: [
+        processorConfig({ id: 'gen', type: 'GenerateRecords', properties: { template: '{"n": $i}', rate: 0, limit: 0 } }),
+        processorConfig({ id: 'count', type: 'Count' }),
+      ],
+      connections: [connectionConfig({ id: 'c', sourceId: 'gen', relationship: 'success', targetId: 'count' })],
+    });
+  for (const id of ['first', 'second', 'third']) {
+    engine.load(hot(id));
+    await engine.start(id);
+  }
+  const lateness: number[] = [];
+  let deepestQueue = 0;
+  for (let i = 0; i < 50; i++) {
+    const asked = performance.now();
+    await sleep(20);
+    lateness.push(performance.now() - asked - 20);
+    for (const id of ['first', 'second', 'third']) deepestQueue = Math.max(deepestQueue, engine.stats(id).connections.c.queued);
+  }
+  const counts = ['first', 'second', 'third'].map((id) => engine.stats(id).processors.count.in);
+  for (const id of ['first', 'second', 'third']) await engine.stop(id);
+  // every flow progressed at a comparable pace: no flow starved by the one added first
+  assert.ok(Math.min(...counts) * 3 > Math.max(...counts), `counts ${counts.join(', ')}`);
+  // each consumer got its turn after its producer: the queue never built up toward its 10,000 threshold
+  assert.ok(deepestQueue <= 3000, `a queue reached ${deepestQueue}`);
+  // the event loop kept turning: a 20 ms timer was late by about one scheduler slice at most
+  assert.ok(Math.max(...lateness) < 250, `timers late by up to ${Math.round(Math.max(...lateness))} ms`);
+});
+
+test('a processor whose start fails stays stopped, with the reason as a bulletin and in the result', async () => {
+  const brokenSpec = defineProcessor({
+    type: 'Broken',
+    version: 1,
+    category: 'Sinks',
+    summary: 'test only',
+    input: 'required',
+    properties: z.object({}),
+    relationships: [],
+  });
+  const broken = implement(brokenSpec, () => {
+    throw new Error('cannot reach the warehouse');
+  });
+  const engine = new Engine({ processors: [...processorImplementations, broken], statsIntervalMs: 100 });
+  engines.push(engine);
+  engine.load(flowGraph({
+    id: 'broken',
+    processors: [processorConfig({ id: 'gen', type: 'GenerateRecords', properties: { template: '{"n": $i}', rate: 10 } }), processorConfig({ id: 'sink', type: 'Broken' })],
+    connections: [connectionConfig({ id: 'c', sourceId: 'gen', relationship: 'success', targetId: 'sink' })],
+  }));
+  const result = await engine.start('broken');
+  assert.deepEqual(result.started, ['gen']);
+  assert.deepEqual(result.failed, [{ processorId: 'sink', error: 'start failed: cannot reach the warehouse' }]);
+  const sink = engine.stats('broken').processors.sink;
+  assert.equal(sink.state, 'STOPPED');
+  assert.match(sink.bulletins[0].message, /start failed: cannot reach the warehouse/);
+  await engine.stop('broken');
+});

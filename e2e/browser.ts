@@ -1,4 +1,6 @@
+import { after, before } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { startConflux, type RunningConflux } from './server';
 
 /** Debian's chromium, headless, kept off the network (this machine has none to offer). */
 export function launchChromium(): Promise<Browser> {
@@ -27,4 +29,21 @@ export async function waitFor(check: () => Promise<boolean>, what: string, timeo
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * For a browser test file: one real server (empty flow store, no demo flow) and one chromium,
+ * started before the file's tests and stopped after them. Read the fields inside tests.
+ */
+export function withConfluxAndChromium(): { server: RunningConflux; browser: Browser } {
+  const context = {} as { server: RunningConflux; browser: Browser };
+  before(async () => {
+    context.server = await startConflux({ env: { CONFLUX_NO_DEMO: '1' } });
+    context.browser = await launchChromium();
+  });
+  after(async () => {
+    await context.browser?.close();
+    await context.server?.stop();
+  });
+  return context;
 }

@@ -1,21 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Locator, Page } from 'playwright-core';
+import { test } from 'node:test';
+import type { Locator, Page } from 'playwright-core';
 import type { FlowGraph } from '../engine/flow/schema';
-import { launchChromium, processorNode, waitFor } from './browser';
-import { api, startConflux, type RunningConflux } from './server';
+import { processorNode, waitFor, withConfluxAndChromium } from './browser';
+import { api } from './server';
 
-let server: RunningConflux;
-let browser: Browser;
-
-before(async () => {
-  server = await startConflux({ env: { CONFLUX_NO_DEMO: '1' } });
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = withConfluxAndChromium();
 
 const node = processorNode;
 const numberIn = async (locator: Locator) => Number((await locator.getAttribute('data-queued')) ?? NaN);
@@ -23,6 +13,7 @@ const countText = async (locator: Locator) => Number((await locator.innerText())
 
 
 test('drag, connect, configure, start, watch live, stop — and the graph persists', async () => {
+  const { server, browser } = suite;
   const flowId: string = (await api(server.url, 'POST', '/api/flows', { name: 'Canvas test' })).body.flow.id;
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const errors: string[] = [];

@@ -1,26 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
 import type { ConnectionConfig, FlowGraph, ProcessorConfig } from '../engine/flow/schema';
-import { launchChromium, processorNode, waitFor } from './browser';
-import { api, startConflux, type RunningConflux } from './server';
+import { processorNode, waitFor, withConfluxAndChromium } from './browser';
+import { api } from './server';
 
-let server: RunningConflux;
-let browser: Browser;
-
-before(async () => {
-  server = await startConflux({ env: { CONFLUX_NO_DEMO: '1' } });
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = withConfluxAndChromium();
 
 const node = processorNode;
 
-
 test('scheduling, retry, queue order and expiration, flow defaults, engine lag and history charts', async () => {
+  const { server, browser } = suite;
   const call = (method: string, pathname: string, body?: unknown) => api(server.url, method, pathname, body);
   const flowId: string = (await call('POST', '/api/flows', { name: 'Settings test' })).body.flow.id;
   const base = `/api/flows/${flowId}`;

@@ -1,8 +1,7 @@
 'use client';
 
 import { formatDuration } from '@/components/editor/format';
-import { Field, inputClass } from '@/components/ui/field';
-import { cn } from '@/components/ui/cn';
+import { Field, WholeNumberInput } from '@/components/ui/field';
 import { backoffSeries, numberOrText, type RetryDraft } from './schedule-model';
 
 /**
@@ -32,17 +31,13 @@ export function RetrySection({
   const toggle = (name: string, on: boolean) =>
     onChange({ relationships: on ? [...draft.relationships.filter((r) => r !== name), name] : draft.relationships.filter((r) => r !== name) });
   const number = (key: 'maxRetries' | 'backoffMs', name: string, max: number) => (
-    <input
-      id={name}
+    <WholeNumberInput
       name={name}
-      type="number"
+      value={String(draft[key])}
+      onChange={(value) => onChange({ [key]: numberOrText(value) })}
       min={0}
       max={max}
-      step={1}
-      value={String(draft[key])}
-      aria-invalid={errorsOf(key).length > 0}
-      onChange={(e) => onChange({ [key]: numberOrText(e.target.value) })}
-      className={cn(inputClass, 'tabular-nums')}
+      invalid={errorsOf(key).length > 0}
     />
   );
 

@@ -3,7 +3,7 @@
 import { useMemo } from 'react';
 import { Cron } from 'croner';
 import { formatDuration, formatTime } from '@/components/editor/format';
-import { Field, inputClass } from '@/components/ui/field';
+import { Field, inputClass, WholeNumberInput } from '@/components/ui/field';
 import { cn } from '@/components/ui/cn';
 import { numberOrText, type SchedulingDraft, type Strategy } from './schedule-model';
 
@@ -46,17 +46,13 @@ export function SchedulingSection({
   const strategy = strategies.find((s) => s.value === draft.strategy) ?? strategies[0];
   const cronPreview = useCronPreview(draft.cron, draft.strategy === 'CRON');
   const number = (key: 'periodMs' | 'concurrency' | 'runDurationMs', name: string, min: number, max: number) => (
-    <input
-      id={name}
+    <WholeNumberInput
       name={name}
-      type="number"
+      value={String(draft[key])}
+      onChange={(value) => onChange({ [key]: numberOrText(value) })}
       min={min}
       max={max}
-      step={1}
-      value={String(draft[key])}
-      aria-invalid={errorsOf(key).length > 0}
-      onChange={(e) => onChange({ [key]: numberOrText(e.target.value) })}
-      className={cn(inputClass, 'tabular-nums')}
+      invalid={errorsOf(key).length > 0}
     />
   );
   const ms = (value: number | string) => (typeof value === 'number' ? formatDuration(value) : '–');

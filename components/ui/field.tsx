@@ -49,6 +49,7 @@ export function WholeNumberInput({
   value,
   onChange,
   min,
+  max,
   invalid,
   autoFocus,
 }: {
@@ -56,6 +57,7 @@ export function WholeNumberInput({
   value: string;
   onChange: (value: string) => void;
   min: number;
+  max?: number;
   invalid: boolean;
   autoFocus?: boolean;
 }) {
@@ -65,6 +67,7 @@ export function WholeNumberInput({
       name={name}
       type="number"
       min={min}
+      max={max}
       step={1}
       value={value}
       autoFocus={autoFocus}

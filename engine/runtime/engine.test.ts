@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { defineProcessor, implement } from '../sdk';
 import { connectionConfig, flowGraph, processorConfig } from '../flow/build';
 import type { ConnectionConfig, ProcessorConfig } from '../flow/schema';
-import { processorImplementations } from '../processors/runtimes';
+import { testEngines } from '../testing/test-engines';
 import { until } from '../testing/until';
-import { Engine } from './engine';
+import type { Engine } from './engine';
 
 /** A processor that throws on its first `failures` triggers, then passes records on. */
 const flakySpec = defineProcessor({
@@ -29,13 +29,7 @@ const flaky = implement(flakySpec, ({ props }) => {
   };
 });
 
-const engines: Engine[] = [];
-after(() => Promise.all(engines.map((e) => e.shutdown())));
-function newEngine() {
-  const engine = new Engine({ processors: [...processorImplementations, flaky], statsIntervalMs: 100 });
-  engines.push(engine);
-  return engine;
-}
+const newEngine = testEngines([flaky]);
 
 let ids = 0;
 function processor(type: string, properties: Record<string, unknown>, extra: Partial<ProcessorConfig> = {}): ProcessorConfig {

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { defineProcessor, implement } from '../sdk';
 import { connectionConfig, flowGraph, processorConfig } from '../flow/build';
 import type { Scheduling } from '../flow/schema';
-import { processorImplementations } from '../processors/runtimes';
 import type { InspectView } from '../protocol/views';
 import { runProcessor } from '../testing/run-processor';
+import { testEngines } from '../testing/test-engines';
 import { until } from '../testing/until';
-import { Engine } from './engine';
+import type { Engine } from './engine';
 
 /** Fails every record whose `n` is odd, the first `failures` times it sees it. */
 const flakySpec = defineProcessor({
@@ -39,13 +39,21 @@ const flaky = implement(flakySpec, ({ props }) => {
   };
 });
 
-const engines: Engine[] = [];
-after(() => Promise.all(engines.map((e) => e.shutdown())));
-function newEngine() {
-  const engine = new Engine({ processors: [...processorImplementations, flaky], statsIntervalMs: 100 });
-  engines.push(engine);
-  return engine;
-}
+const brokenSpec = defineProcessor({
+  type: 'Broken',
+  version: 1,
+  category: 'Sinks',
+  summary: 'test only',
+  input: 'required',
+  properties: z.object({}),
+  relationships: [],
+});
+/** A processor whose start (create) throws. */
+const broken = implement(brokenSpec, () => {
+  throw new Error('cannot reach the warehouse');
+});
+
+const newEngine = testEngines([flaky, broken]);
 
 test('retry: records routed to a retry relationship come back with a count, then pass or fail for good', async () => {
   const run = runProcessor(flaky).props({ failures: 2 }).retry({ relationships: ['failure'], maxRetries: 1, backoffMs: 0 }).enqueue([{ n: 1 }, { n: 2 }, { n: 3 }]);
@@ -151,8 +159,7 @@ test('timer and cron schedules trigger a source at their times', async () => {
 });
 
 test('stats carry status history and the event-loop lag', async () => {
-  const engine = new Engine({ processors: processorImplementations, statsIntervalMs: 100 });
-  engines.push(engine);
+  const engine = newEngine();
   engine.load(flowGraph({
     id: 'hist',
     processors: [
@@ -207,20 +214,7 @@ test('fairness: saturated flows share the engine, and timers still fire while it
 });
 
 test('a processor whose start fails stays stopped, with the reason as a bulletin and in the result', async () => {
-  const brokenSpec = defineProcessor({
-    type: 'Broken',
-    version: 1,
-    category: 'Sinks',
-    summary: 'test only',
-    input: 'required',
-    properties: z.object({}),
-    relationships: [],
-  });
-  const broken = implement(brokenSpec, () => {
-    throw new Error('cannot reach the warehouse');
-  });
-  const engine = new Engine({ processors: [...processorImplementations, broken], statsIntervalMs: 100 });
-  engines.push(engine);
+  const engine = newEngine();
   engine.load(flowGraph({
     id: 'broken',
     processors: [processorConfig({ id: 'gen', type: 'GenerateRecords', properties: { template: '{"n": $i}', rate: 10 } }), processorConfig({ id: 'sink', type: 'Broken' })],

@@ -1,0 +1,18 @@
+import { after } from 'node:test';
+import { processorImplementations } from '../processors/runtimes';
+import { Engine } from '../runtime/engine';
+import type { ProcessorImplementation } from '../sdk';
+
+/**
+ * For an engine test file: a factory of engines with every built-in processor plus the file's own
+ * test processors, stats every 100 ms, all shut down after the file's tests.
+ */
+export function testEngines(extra: readonly ProcessorImplementation[] = []): () => Engine {
+  const engines: Engine[] = [];
+  after(() => Promise.all(engines.map((e) => e.shutdown())));
+  return () => {
+    const engine = new Engine({ processors: [...processorImplementations, ...extra], statsIntervalMs: 100 });
+    engines.push(engine);
+    return engine;
+  };
+}

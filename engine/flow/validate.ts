@@ -2,6 +2,23 @@ import { relationshipsOf, type AnySpec, type ValidationIssue } from '../sdk/defi
 import type { FlowGraph, ProcessorConfig } from './schema';
 
 /**
+ * Property values checked against a spec: the parsed values (defaults filled in), or the problems,
+ * per property where there is one (the schema's first, then the spec's cross-field checks).
+ */
+export function parseProperties(
+  spec: AnySpec,
+  properties: unknown,
+): { ok: true; data: Record<string, unknown> } | { ok: false; issues: ValidationIssue[] } {
+  const parsed = spec.properties.safeParse(properties);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => ({ property: i.path.length ? String(i.path[0]) : undefined, message: i.message }));
+    return { ok: false, issues };
+  }
+  const issues = spec.validate?.(parsed.data) ?? [];
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, data: parsed.data };
+}
+
+/**
  * Why a processor cannot run: its properties fail its spec, or a relationship is neither connected
  * nor auto-terminated. The same function serves the form, the API and the engine's start.
  */
@@ -12,15 +29,8 @@ export function validateProcessor(
   hasIncoming: boolean,
 ): ValidationIssue[] {
   if (!spec) return [{ message: `unknown processor type "${processor.type}"` }];
-  const issues: ValidationIssue[] = [];
-  const parsed = spec.properties.safeParse(processor.properties);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      issues.push({ property: issue.path.length ? String(issue.path[0]) : undefined, message: issue.message });
-    }
-  } else if (spec.validate) {
-    issues.push(...spec.validate(parsed.data));
-  }
+  const parsed = parseProperties(spec, processor.properties);
+  const issues: ValidationIssue[] = parsed.ok ? [] : [...parsed.issues];
   for (const relationship of relationshipsOf(spec, processor.properties)) {
     if (!connectedRelationships.has(relationship) && !processor.autoTerminated.includes(relationship)) {
       issues.push({ message: `relationship "${relationship}" is not connected and not auto-terminated` });

@@ -49,20 +49,12 @@ export class Connection {
     this.queue = createQueue(settings.prioritizer);
   }
 
-  get id(): string {
-    return this.config.id;
-  }
-
   get size(): number {
     return this.queue.size;
   }
 
   get bytes(): number {
     return this.queuedBytes;
-  }
-
-  get countThreshold(): number {
-    return this.settings.countThreshold;
   }
 
   /** Back pressure: the upstream processor must not be scheduled. */

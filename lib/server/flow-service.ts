@@ -11,7 +11,7 @@ import {
   type UpdateConnectionInput,
   type UpdateProcessorInput,
 } from '../../engine/flow/schema';
-import { defaultProperties } from '../../engine/flow/validate';
+import { defaultProperties, parseProperties } from '../../engine/flow/validate';
 import { specOf } from '../../engine/processors/specs';
 import type { Engine } from '../../engine/runtime/engine';
 import type { FlowStore } from '../store/flow-store';
@@ -101,27 +101,19 @@ export class FlowService {
     }
     const update: Partial<ProcessorConfig> = { ...patch };
     if (patch.properties !== undefined) {
-      const parsed = spec.properties.safeParse(patch.properties);
-      if (!parsed.success) {
-        const issues = parsed.error.issues.map((i) => ({ property: i.path.length ? String(i.path[0]) : undefined, message: i.message }));
-        throw badRequest(`invalid properties for ${spec.type}`, issues);
-      }
-      const issues = spec.validate?.(parsed.data) ?? [];
-      if (issues.length > 0) throw badRequest(`invalid properties for ${spec.type}`, issues);
+      const parsed = parseProperties(spec, patch.properties);
+      if (!parsed.ok) throw badRequest(`invalid properties for ${spec.type}`, parsed.issues);
       update.properties = parsed.data;
     }
-    if (patch.autoTerminated !== undefined) {
-      const known = relationshipsOf(spec, update.properties ?? current.properties);
-      const unknown = patch.autoTerminated.filter((r) => !known.includes(r));
-      if (unknown.length > 0) throw badRequest(`${spec.type} has no relationship ${unknown.map((r) => `"${r}"`).join(', ')}`);
-    }
-    if (patch.retry !== undefined) {
-      const known = relationshipsOf(spec, update.properties ?? current.properties);
-      const unknown = patch.retry.relationships.filter((r) => !known.includes(r));
-      if (unknown.length > 0) {
-        const message = `cannot retry unknown relationship ${unknown.map((r) => `"${r}"`).join(', ')}`;
-        throw badRequest(message, [{ property: 'retry', message }]);
-      }
+    // relationships named by auto-termination and retry must exist with the properties being saved
+    const known = relationshipsOf(spec, update.properties ?? current.properties);
+    const unknownOf = (names: readonly string[]) => names.filter((r) => !known.includes(r)).map((r) => `"${r}"`).join(', ');
+    const unknownTerminated = unknownOf(patch.autoTerminated ?? []);
+    if (unknownTerminated) throw badRequest(`${spec.type} has no relationship ${unknownTerminated}`);
+    const unknownRetried = unknownOf(patch.retry?.relationships ?? []);
+    if (unknownRetried) {
+      const message = `cannot retry unknown relationship ${unknownRetried}`;
+      throw badRequest(message, [{ property: 'retry', message }]);
     }
     const updated = await this.store.updateProcessor(flowId, processorId, update);
     if (!updated) throw notFound(`processor ${processorId}`);

@@ -10,6 +10,7 @@ import {
   type ProcessorConfig,
   type RetryPolicy,
   type Scheduling,
+  type ServiceConfig,
 } from './schema';
 
 /** Flow graphs written in code (demo flow, benchmarks, tests): name what matters, defaults for the rest. */
@@ -40,5 +41,9 @@ export function connectionConfig(
 }
 
 export function flowGraph(g: Pick<FlowGraph, 'id' | 'processors' | 'connections'> & Partial<FlowGraph>): FlowGraph {
-  return { name: g.id, settings: DEFAULT_FLOW_SETTINGS, ...g };
+  return { name: g.id, settings: DEFAULT_FLOW_SETTINGS, services: [], ...g };
+}
+
+export function serviceConfig(s: Pick<ServiceConfig, 'id' | 'type'> & Partial<ServiceConfig>): ServiceConfig {
+  return { name: s.type, properties: {}, ...s };
 }

@@ -105,12 +105,23 @@ export const FlowSettings = z.object({
 });
 export type FlowSettings = z.infer<typeof FlowSettings>;
 
+/** A controller service of a flow: a pool or client that processors name in their properties. */
+export const ServiceConfig = z.object({
+  id,
+  type: z.string().min(1),
+  name,
+  /** Property values as saved; validated against the service's spec, not here. */
+  properties: z.record(z.string(), z.unknown()),
+});
+export type ServiceConfig = z.infer<typeof ServiceConfig>;
+
 export const FlowGraph = z.object({
   id,
   name,
   settings: FlowSettings,
   processors: z.array(ProcessorConfig),
   connections: z.array(ConnectionConfig),
+  services: z.array(ServiceConfig),
 });
 export type FlowGraph = z.infer<typeof FlowGraph>;
 
@@ -160,6 +171,14 @@ export const CreateConnectionInput = z.object({
 export const UpdateConnectionInput = ConnectionConfig.pick({ countThreshold: true, bytesThreshold: true, prioritizer: true, expirationMs: true })
   .partial()
   .strict();
+
+export const CreateServiceInput = z.object({
+  type: z.string().min(1),
+  name: name.optional(),
+  properties: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const UpdateServiceInput = z.object({ name, properties: z.record(z.string(), z.unknown()) }).partial().strict();
 
 export const RunInput = z.object({
   action: z.enum(['start', 'stop']),

@@ -1,16 +1,22 @@
 import { EventEmitter } from 'node:events';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { ProcessorImplementation } from '../sdk/define-processor';
+import type { ServiceImplementation } from '../sdk/define-service';
 import type { FlowGraph } from '../flow/schema';
 import { STATS_INTERVAL_MS, type EngineStatus, type FlowStats, type StatusHistoryPoint } from '../protocol';
 import { FlowRunner, type StartResult } from './flow-runner';
 import { Scheduler } from './scheduler';
+import { MemoryStateStore, type StateStore } from './state-store';
 
 /** Stats ticks per event-loop lag window (10 × 500 ms = 5 s). */
 const LAG_WINDOW = 10;
 
 export interface EngineOptions {
   processors: readonly ProcessorImplementation[];
+  /** Controller service types flows may use. */
+  services?: readonly ServiceImplementation[];
+  /** Where processor state is kept; in memory (lost on restart) when absent. */
+  stateStore?: StateStore;
   /** How often stats are sampled and emitted. */
   statsIntervalMs?: number;
 }
@@ -29,6 +35,8 @@ export class Engine {
   private readonly flows = new Map<string, FlowRunner>();
   private readonly scheduler = new Scheduler();
   private readonly implementations: ReadonlyMap<string, ProcessorImplementation>;
+  private readonly serviceImplementations: ReadonlyMap<string, ServiceImplementation>;
+  private readonly stateStore: StateStore;
   private readonly statsIntervalMs: number;
   private readonly statsTimer: NodeJS.Timeout;
   /** Event-loop delay, reset every LAG_WINDOW ticks: the engine's fairness to the HTTP server. */
@@ -38,6 +46,8 @@ export class Engine {
 
   constructor(options: EngineOptions) {
     this.implementations = new Map(options.processors.map((p) => [p.spec.type, p]));
+    this.serviceImplementations = new Map((options.services ?? []).map((s) => [s.spec.type, s]));
+    this.stateStore = options.stateStore ?? new MemoryStateStore();
     this.statsIntervalMs = options.statsIntervalMs ?? STATS_INTERVAL_MS;
     this.statsTimer = setInterval(() => this.emitStats(), this.statsIntervalMs);
     this.statsTimer.unref();
@@ -48,13 +58,21 @@ export class Engine {
   load(graph: FlowGraph): void {
     const runner = this.flows.get(graph.id);
     if (runner) runner.load(graph);
-    else this.flows.set(graph.id, new FlowRunner(graph, (type) => this.implementations.get(type), this.scheduler));
+    else {
+      const runner = new FlowRunner(graph, {
+        implementationOf: (type) => this.implementations.get(type),
+        serviceImplementationOf: (type) => this.serviceImplementations.get(type),
+        stateStore: this.stateStore,
+        scheduler: this.scheduler,
+      });
+      this.flows.set(graph.id, runner);
+    }
   }
 
   async unload(flowId: string): Promise<void> {
     const runner = this.flows.get(flowId);
     if (!runner) return;
-    await runner.stop();
+    await runner.close();
     this.flows.delete(flowId);
   }
 
@@ -81,6 +99,17 @@ export class Engine {
     return this.flows.get(flowId)?.connections.get(connectionId)?.clear() ?? 0;
   }
 
+  /** A processor's committed state (watermark, offsets), as the UI's "view state" shows it. */
+  async state(flowId: string, processorId: string): Promise<unknown> {
+    return this.stateStore.load(flowId, processorId);
+  }
+
+  /** Forget a stopped processor's state: the next run starts from scratch (a full reload, say). */
+  async clearState(flowId: string, processorId: string): Promise<void> {
+    if (this.isRunning(flowId, processorId)) throw new Error('stop the processor before clearing its state');
+    await this.stateStore.save(flowId, processorId, undefined);
+  }
+
   isRunning(flowId: string, processorId: string): boolean {
     return this.flows.get(flowId)?.nodes.get(processorId)?.state === 'RUNNING';
   }
@@ -97,7 +126,7 @@ export class Engine {
   async shutdown(): Promise<void> {
     clearInterval(this.statsTimer);
     this.lag.disable();
-    await Promise.all([...this.flows.values()].map((f) => f.stop()));
+    await Promise.all([...this.flows.values()].map((f) => f.close()));
     this.scheduler.stop();
     this.flows.clear();
   }

@@ -1,10 +1,13 @@
 import { relationshipsOf, type ProcessorImplementation } from '../sdk/define-processor';
+import type { ServiceImplementation } from '../sdk/define-service';
 import type { FlowGraph } from '../flow/schema';
 import { validateFlow } from '../flow/validate';
 import type { FlowStats } from '../protocol';
 import { Connection } from './connection';
-import { ProcessorNode, errorMessage } from './processor-node';
+import { ProcessorNode, errorMessage, type NodeEnvironment } from './processor-node';
 import type { Scheduler } from './scheduler';
+import { ServicePool } from './service-pool';
+import type { StateStore } from './state-store';
 import { StatusHistory } from './status-history';
 
 export interface StartResult {
@@ -17,21 +20,41 @@ export interface StartResult {
  * A loaded flow: processor nodes wired by connections. `load` reconciles with a new version of the
  * graph, keeping queued records and running processors of everything that still exists.
  */
+/** What a flow runner looks things up in: the engine's registries and stores. */
+export interface FlowRunnerOptions {
+  implementationOf(type: string): ProcessorImplementation | undefined;
+  serviceImplementationOf(type: string): ServiceImplementation | undefined;
+  stateStore: StateStore;
+  scheduler: Scheduler;
+}
+
 export class FlowRunner {
   readonly nodes = new Map<string, ProcessorNode>();
   readonly connections = new Map<string, Connection>();
   readonly history = new StatusHistory();
+  readonly services: ServicePool;
+  private readonly environment: NodeEnvironment;
+  private readonly scheduler: Scheduler;
 
   constructor(
     public graph: FlowGraph,
-    private readonly implementationOf: (type: string) => ProcessorImplementation | undefined,
-    private readonly scheduler: Scheduler,
+    private readonly options: FlowRunnerOptions,
   ) {
+    this.scheduler = options.scheduler;
+    this.services = new ServicePool(options.serviceImplementationOf);
+    this.environment = {
+      flowId: graph.id,
+      service: (id) => this.services.get(id),
+      stateStore: options.stateStore,
+      wake: this.scheduler.wake,
+    };
     this.load(graph);
   }
 
+  /** Reconcile with a new version of the graph. Services whose configuration changed are closed (reopened on next use). */
   load(graph: FlowGraph): void {
     this.graph = graph;
+    void this.services.configure(graph.services);
     const processorIds = new Set(graph.processors.map((p) => p.id));
     for (const [id, node] of this.nodes) {
       if (processorIds.has(id)) continue;
@@ -42,7 +65,7 @@ export class FlowRunner {
     for (const config of graph.processors) {
       const node = this.nodes.get(config.id);
       if (node) node.config = config;
-      else this.nodes.set(config.id, new ProcessorNode(config, this.implementationOf(config.type)));
+      else this.nodes.set(config.id, new ProcessorNode(config, this.options.implementationOf(config.type), this.environment));
     }
     const connectionIds = new Set(graph.connections.map((c) => c.id));
     for (const id of this.connections.keys()) if (!connectionIds.has(id)) this.connections.delete(id);
@@ -55,7 +78,11 @@ export class FlowRunner {
       }
     }
     this.wire();
-    const issues = validateFlow(graph, (type) => this.implementationOf(type)?.spec);
+    const issues = validateFlow(
+      graph,
+      (type) => this.options.implementationOf(type)?.spec,
+      (type) => this.options.serviceImplementationOf(type)?.spec,
+    );
     for (const [id, node] of this.nodes) node.validationIssues = issues.get(id) ?? [];
     this.history.retain(new Set([...processorIds, ...connectionIds]));
     this.scheduler.wake();
@@ -87,6 +114,12 @@ export class FlowRunner {
         return node.stop();
       }),
     );
+  }
+
+  /** Stop everything and close the services: the flow is being unloaded or the engine shut down. */
+  async close(): Promise<void> {
+    await this.stop();
+    await this.services.closeAll();
   }
 
   /** Periodic housekeeping: rate samples, and expiration of queues nobody is polling. */

@@ -7,12 +7,21 @@ import { sizesOf, type Connection } from './connection';
 import type { Queued } from './record-queue';
 import { RateHistory } from './rates';
 import { Session, type RetrySettings } from './session';
+import type { StateStore } from './state-store';
 
 const MAX_BULLETINS = 5;
 /** First penalty after a failure; doubles with each consecutive failure up to the maximum. */
 const BASE_PENALTY_MS = 500;
 const MAX_PENALTY_MS = 30_000;
 const MAX_RETRY_BACKOFF_MS = 600_000;
+
+/** What a node gets from its flow: services, state persistence, the scheduler's ear. */
+export interface NodeEnvironment {
+  readonly flowId: string;
+  service(id: string): Promise<unknown>;
+  readonly stateStore: StateStore;
+  wake(): void;
+}
 
 /** Records taken from one input connection for one trigger. */
 type Batch = Queued & { connection: Connection };
@@ -39,6 +48,9 @@ export class ProcessorNode {
   private retry?: RetrySettings;
   private consecutiveFailures = 0;
   private nextInput = 0;
+  /** The processor's committed state, and the save of it in flight (saves run one after another). */
+  private stateValue: unknown;
+  private stateSaving: Promise<void> = Promise.resolve();
   private readonly tasks = new Set<Promise<void>>();
   readonly counters = { in: 0, out: 0, bytesIn: 0, bytesOut: 0, processed: 0, errors: 0, retried: 0 };
   readonly rates = new RateHistory();
@@ -47,6 +59,7 @@ export class ProcessorNode {
   constructor(
     public config: ProcessorConfig,
     readonly implementation: ProcessorImplementation | undefined,
+    private readonly environment: NodeEnvironment,
   ) {
     // baseline, so work done before the first stats tick still counts in the rates
     this.rates.sample(Date.now(), 0);
@@ -88,8 +101,18 @@ export class ProcessorNode {
       throw new Error(`invalid: ${this.validationIssues.map((i) => (i.property ? `${i.property}: ` : '') + i.message).join('; ')}`);
     }
     const props = this.implementation.spec.properties.parse(this.config.properties);
+    const { flowId, stateStore, wake } = this.environment;
     try {
-      this.runtime = await this.implementation.create({ processorId: this.id, name: this.config.name, props, batchSize: this.config.batchSize });
+      this.stateValue = await stateStore.load(flowId, this.id);
+      this.runtime = await this.implementation.create({
+        processorId: this.id,
+        name: this.config.name,
+        props,
+        batchSize: this.config.batchSize,
+        service: (id) => this.environment.service(id),
+        state: () => this.stateValue,
+        wake,
+      });
     } catch (error) {
       const message = `start failed: ${errorMessage(error)}`;
       this.bulletin('ERROR', message);
@@ -111,6 +134,7 @@ export class ProcessorNode {
     if (this.state === 'STOPPED') return;
     this.state = 'STOPPED';
     await Promise.all(this.tasks);
+    await this.stateSaving;
     const runtime = this.runtime;
     this.runtime = undefined;
     try {
@@ -131,7 +155,7 @@ export class ProcessorNode {
     try {
       pending = runtime.onTrigger(records, session);
     } catch (error) {
-      return this.rollback(batch, error, now);
+      return this.rollback(batch, error, now, session);
     }
     if (!pending || typeof (pending as Promise<void>).then !== 'function') {
       return this.commit(session, batch, now);
@@ -139,7 +163,7 @@ export class ProcessorNode {
     const task: Promise<void> = (pending as Promise<void>)
       .then(
         () => this.commit(session, batch, Date.now()),
-        (error) => this.rollback(batch, error, Date.now()),
+        (error) => this.rollback(batch, error, Date.now(), session),
       )
       .finally(() => this.tasks.delete(task));
     this.tasks.add(task);
@@ -198,7 +222,7 @@ export class ProcessorNode {
     try {
       result = session.commit(batch ? this.retry : undefined);
     } catch (error) {
-      return this.rollback(batch, error, now);
+      return this.rollback(batch, error, now, session);
     }
     const taken = batch?.records ?? [];
     this.counters.in += taken.length;
@@ -214,11 +238,33 @@ export class ProcessorNode {
       const backoff = Math.min(this.config.retry.backoffMs * 2 ** (result.attempt - 1), MAX_RETRY_BACKOFF_MS);
       this.yieldUntil = Math.max(this.yieldUntil, now + backoff);
     }
+    if (session.pendingState) this.saveState(session.pendingState.value);
+    if (session.committedCallbacks) this.runCallbacks(session.committedCallbacks, undefined);
+  }
+
+  /** Keep the state now (the next trigger sees it) and persist it in order; a failed save is a bulletin. */
+  private saveState(value: unknown): void {
+    this.stateValue = value;
+    const { flowId, stateStore } = this.environment;
+    this.stateSaving = this.stateSaving
+      .then(() => stateStore.save(flowId, this.id, value))
+      .catch((error) => this.bulletin('ERROR', `saving state failed: ${errorMessage(error)}`));
+  }
+
+  private runCallbacks<A>(callbacks: readonly ((arg: A) => void)[], arg: A): void {
+    for (const callback of callbacks) {
+      try {
+        callback(arg);
+      } catch (error) {
+        this.bulletin('WARNING', `session callback failed: ${errorMessage(error)}`);
+      }
+    }
   }
 
   /** Undo a trigger: the batch goes back to the head of its queue; the processor is penalized. */
-  private rollback(batch: Batch | undefined, error: unknown, now: number): void {
+  private rollback(batch: Batch | undefined, error: unknown, now: number, session: Session): void {
     batch?.connection.requeue(batch);
+    if (session.rolledBackCallbacks) this.runCallbacks(session.rolledBackCallbacks, error);
     this.counters.errors++;
     this.consecutiveFailures++;
     const penalty = Math.min(BASE_PENALTY_MS * 2 ** (this.consecutiveFailures - 1), MAX_PENALTY_MS);

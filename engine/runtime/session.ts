@@ -41,6 +41,11 @@ export class Session implements ProcessSession<string> {
   private slotById?: Map<string, number>;
   private cursor = 0;
   yieldMs = 0;
+  /** Set by setState: the processor's state to keep if, and only if, this session commits. */
+  pendingState?: { value: unknown };
+  /** Callbacks for after commit / after rollback; allocated on first use (most sessions have none). */
+  committedCallbacks?: (() => void)[];
+  rolledBackCallbacks?: ((error: unknown) => void)[];
 
   constructor(
     inputs: readonly FlowRecord[],
@@ -100,6 +105,18 @@ export class Session implements ProcessSession<string> {
 
   yield(ms: number): void {
     this.yieldMs = Math.max(this.yieldMs, ms);
+  }
+
+  setState(state: unknown): void {
+    this.pendingState = { value: state };
+  }
+
+  onCommitted(callback: () => void): void {
+    (this.committedCallbacks ??= []).push(callback);
+  }
+
+  onRolledBack(callback: (error: unknown) => void): void {
+    (this.rolledBackCallbacks ??= []).push(callback);
   }
 
   /**

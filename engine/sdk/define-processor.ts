@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ServiceKind } from './define-service';
 import type { FlowRecord } from './record';
 
 /**
@@ -17,6 +18,8 @@ declare module 'zod' {
     placeholder?: string;
     /** Form layout order; lower first. */
     order?: number;
+    /** The property names a controller service of this kind (see serviceRef). */
+    service?: ServiceKind;
   }
 }
 
@@ -107,6 +110,15 @@ export interface ProcessSession<R extends string = string> {
   update(record: FlowRecord, change: { content?: unknown; attributes?: Record<string, string> }): FlowRecord;
   /** Do not schedule this processor again for `ms` (a source with nothing to do, a rate limit). */
   yield(ms: number): void;
+  /**
+   * Replace the processor's state (a watermark, offsets) when, and only if, this session commits:
+   * the state never runs ahead of the records that were handed downstream.
+   */
+  setState(state: unknown): void;
+  /** Run after the records are in their queues (ack a message, answer a webhook, commit an offset). */
+  onCommitted(callback: () => void): void;
+  /** Run when the session rolls back instead (nack, answer with an error). */
+  onRolledBack(callback: (error: unknown) => void): void;
 }
 
 export interface ProcessorContext<P> {
@@ -115,6 +127,12 @@ export interface ProcessorContext<P> {
   readonly props: P;
   /** Most records per trigger; a source creates at most this many per trigger. */
   readonly batchSize: number;
+  /** The live instance of a controller service of this flow (opened on first use, shared). */
+  service(id: string): Promise<unknown>;
+  /** The state last committed with session.setState (kept across restarts); undefined at first. */
+  state(): unknown;
+  /** Ask the scheduler to trigger this processor soon (a source whose data just arrived). */
+  wake(): void;
 }
 
 export interface ProcessorRuntime<R extends string = string> {

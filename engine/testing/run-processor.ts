@@ -4,6 +4,7 @@ import { relationshipsOf, type ProcessorImplementation } from '../sdk/define-pro
 import { createRecord, type FlowRecord } from '../sdk/record';
 import { Connection } from '../runtime/connection';
 import { ProcessorNode } from '../runtime/processor-node';
+import { MemoryStateStore } from '../runtime/state-store';
 
 /**
  * Runs one processor the way the engine does (same node, session, commit and rollback), with one
@@ -25,12 +26,32 @@ export class ProcessorTestRunner {
   private input?: Connection;
   private readonly outputs = new Map<string, Connection>();
   private readonly collected = new Map<string, FlowRecord[]>();
+  private readonly services = new Map<string, unknown>();
+  /** The processor's state store; kept across runners when passed to `withState`, to test restarts. */
+  stateStore = new MemoryStateStore();
 
   constructor(private readonly implementation: ProcessorImplementation) {}
 
   props(properties: Record<string, unknown>): this {
     this.properties = properties;
     return this;
+  }
+
+  /** Make a controller service instance available under an id (what `ctx.service(id)` returns). */
+  service(id: string, instance: unknown): this {
+    this.services.set(id, instance);
+    return this;
+  }
+
+  /** Share a state store with an earlier runner: the processor starts with the state it committed. */
+  withState(store: MemoryStateStore): this {
+    this.stateStore = store;
+    return this;
+  }
+
+  /** The processor's committed state. */
+  state(): Promise<unknown> {
+    return this.stateStore.load(FLOW_ID, NODE_ID);
   }
 
   batch(size: number): this {
@@ -87,8 +108,16 @@ export class ProcessorTestRunner {
     if (this.node) return this.node;
     const spec = this.implementation.spec;
     const properties = { ...this.properties };
-    const config = processorConfig({ id: 'under-test', type: spec.type, properties, batchSize: this.batchSize, retry: this.retryPolicy });
-    const node = new ProcessorNode(config, this.implementation);
+    const config = processorConfig({ id: NODE_ID, type: spec.type, properties, batchSize: this.batchSize, retry: this.retryPolicy });
+    const node = new ProcessorNode(config, this.implementation, {
+      flowId: FLOW_ID,
+      service: async (id) => {
+        if (!this.services.has(id)) throw new Error(`no controller service "${id}" in this flow`);
+        return this.services.get(id);
+      },
+      stateStore: this.stateStore,
+      wake: () => undefined,
+    });
     const unbounded = { countThreshold: Number.MAX_SAFE_INTEGER, bytesThreshold: Number.MAX_SAFE_INTEGER, prioritizer: 'FIFO', expirationMs: 0 } as const;
     this.input = new Connection({ id: 'in', sourceId: 'test', relationship: 'in', targetId: node.id }, unbounded);
     node.inputs = [this.input];
@@ -104,6 +133,9 @@ export class ProcessorTestRunner {
     return node;
   }
 }
+
+const FLOW_ID = 'test-flow';
+const NODE_ID = 'under-test';
 
 function isRecord(value: unknown): value is FlowRecord {
   return typeof value === 'object' && value !== null && 'id' in value && 'entryTime' in value && 'size' in value;

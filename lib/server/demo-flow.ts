@@ -25,6 +25,7 @@ const connection = (id: string, sourceId: string, relationship: string, targetId
 export const demoFlow: Omit<FlowGraph, 'id'> = {
   name: 'Demo: regional orders',
   settings: DEFAULT_FLOW_SETTINGS,
+  services: [],
   processors: [
     processor('gen', 'GenerateRecords', 'Orders (all regions)', 0, 120, { template: ORDER_TEMPLATE, rate: 500, limit: 0 }),
     processor('total', 'Transform', 'Order total', 300, 120, { expression: '{"total": qty * price}', mode: 'merge' }, { autoTerminated: ['failure'] }),

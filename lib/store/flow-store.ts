@@ -180,7 +180,7 @@ export class FlowStore {
 
   async createFlow(name: string): Promise<FlowGraph> {
     const flow = await this.prisma.flow.create({ data: { name } });
-    return { id: flow.id, name: flow.name, settings: toSettings(flow), processors: [], connections: [] };
+    return { id: flow.id, name: flow.name, settings: toSettings(flow), processors: [], connections: [], services: [] };
   }
 
   async updateFlow(id: string, patch: { name?: string; settings?: Partial<FlowSettings> }): Promise<FlowGraph | null> {
@@ -298,6 +298,7 @@ export class FlowStore {
       settings: toSettings(flow),
       processors: flow.processors.map(toProcessor),
       connections: flow.connections.map(toConnection),
+      services: [],
     };
   }
 

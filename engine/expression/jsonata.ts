@@ -51,44 +51,48 @@ export function compileExpression(source: string): CompiledExpression {
   };
 }
 
-export type Outcome = { value: unknown } | { error: string };
-
 /**
- * Evaluate for each item and hand each outcome (value or error) to `handle`, in order: synchronously
- * while the fast path answers, switching to awaiting at the first input that needs the interpreter.
- * Returns a promise only in that case, so a processor stays synchronous when it can.
+ * Evaluate for indexes 0..count-1 and hand each value (or error message) over, in order:
+ * synchronously while the fast path answers, switching to awaiting at the first index that needs the
+ * interpreter. Returns a promise only in that case, so a processor stays synchronous when it can.
+ * Index-based, with separate value and error callbacks, so the hot loop allocates nothing of its own.
  */
-export function evaluateEach<T>(
-  items: readonly T[],
-  evaluate: (item: T, index: number) => unknown,
-  handle: (item: T, outcome: Outcome, index: number) => void,
+export function evaluateEach(
+  count: number,
+  evaluate: (index: number) => unknown,
+  onValue: (index: number, value: unknown) => void,
+  onError: (index: number, message: string) => void,
 ): void | Promise<void> {
-  for (let i = 0; i < items.length; i++) {
+  for (let i = 0; i < count; i++) {
     let result: unknown;
     try {
-      result = evaluate(items[i], i);
+      result = evaluate(i);
     } catch (error) {
-      handle(items[i], { error: describeJsonataError(error) }, i);
+      onError(i, describeJsonataError(error));
       continue;
     }
-    if (isPromise(result)) return finish(items, i, result, evaluate, handle);
-    handle(items[i], { value: result }, i);
+    if (isPromise(result)) return finish(count, i, result, evaluate, onValue, onError);
+    onValue(i, result);
   }
 }
 
-async function finish<T>(
-  items: readonly T[],
+async function finish(
+  count: number,
   from: number,
   pending: Promise<unknown>,
-  evaluate: (item: T, index: number) => unknown,
-  handle: (item: T, outcome: Outcome, index: number) => void,
+  evaluate: (index: number) => unknown,
+  onValue: (index: number, value: unknown) => void,
+  onError: (index: number, message: string) => void,
 ): Promise<void> {
-  for (let i = from; i < items.length; i++) {
+  for (let i = from; i < count; i++) {
+    let value: unknown;
     try {
-      handle(items[i], { value: await (i === from ? pending : evaluate(items[i], i)) }, i);
+      value = await (i === from ? pending : evaluate(i));
     } catch (error) {
-      handle(items[i], { error: describeJsonataError(error) }, i);
+      onError(i, describeJsonataError(error));
+      continue;
     }
+    onValue(i, value);
   }
 }
 

@@ -9,7 +9,7 @@ import { z } from 'zod';
 export const InspectView = z.object({
   records: z.array(
     z.object({
-      id: z.string(),
+      id: z.number(),
       attributes: z.record(z.string(), z.string()),
       content: z.unknown(),
       entryTime: z.number(),

@@ -242,6 +242,11 @@ export class ProcessorNode {
     if (session.committedCallbacks) this.runCallbacks(session.committedCallbacks, undefined);
   }
 
+  /** Resolves when every committed state so far is persisted. */
+  stateSaved(): Promise<void> {
+    return this.stateSaving;
+  }
+
   /** Keep the state now (the next trigger sees it) and persist it in order; a failed save is a bulletin. */
   private saveState(value: unknown): void {
     this.stateValue = value;

@@ -34,12 +34,12 @@ export interface RetrySettings {
  */
 export class Session implements ProcessSession<string> {
   private readonly records: FlowRecord[];
-  /** As taken from the queue; undefined for records created in this session. */
-  private readonly originals: (FlowRecord | undefined)[];
   private readonly destinations: (string | undefined)[];
-  private readonly inputCount: number;
-  private slotById?: Map<string, number>;
+  private slotById?: Map<number, number>;
   private cursor = 0;
+  private routedCount = 0;
+  /** The one destination every record went to so far, or MIXED: a commit fast path. */
+  private commonDestination: string | undefined;
   yieldMs = 0;
   /** Set by setState: the processor's state to keep if, and only if, this session commits. */
   pendingState?: { value: unknown };
@@ -48,17 +48,16 @@ export class Session implements ProcessSession<string> {
   rolledBackCallbacks?: ((error: unknown) => void)[];
 
   constructor(
-    inputs: readonly FlowRecord[],
-    /** Relationship name → its connections; an empty list means auto-terminated. */
+    /** As taken from the queue: the originals of the first `inputs.length` slots (never modified). */
+    private readonly inputs: readonly FlowRecord[],
+    /** Relationship → its connections; an empty list means auto-terminated. */
     private readonly outputs: ReadonlyMap<string, readonly Connection[]>,
     private readonly now: number,
     /** Who is failing records, for the error attributes. */
     private readonly processorName = '',
   ) {
     this.records = inputs.slice();
-    this.originals = inputs.slice();
     this.destinations = new Array(inputs.length);
-    this.inputCount = inputs.length;
   }
 
   transfer(record: FlowRecord, relationship: string): void {
@@ -125,22 +124,29 @@ export class Session implements ProcessSession<string> {
    * a retry relationship with attempts left are returned instead, unchanged but for their count.
    */
   commit(retry?: RetrySettings): CommitResult {
-    const created = this.records.length - this.inputCount;
+    const records = this.records;
+    const created = records.length - this.inputs.length;
     const result: CommitResult = { out: 0, bytesOut: 0, dropped: 0, created, retried: [], attempt: 0 };
+    const unrouted = records.length - this.routedCount;
+    if (unrouted > 0) {
+      throw new Error(`${unrouted} record(s) were neither transferred nor dropped; the session cannot commit`);
+    }
+    const common = this.commonDestination;
+    if (common === undefined) return result;
+    // fast path: the whole session went one way (most triggers), so the records array is the batch
+    if (common !== MIXED && !retry?.relationships.has(common)) {
+      if (common === DROP) result.dropped = records.length;
+      else this.deliver(common, withoutRetryCounts(records), result);
+      return result;
+    }
     const byRelationship = new Map<string, FlowRecord[]>();
-    let unrouted = 0;
-    for (let slot = 0; slot < this.records.length; slot++) {
-      const to = this.destinations[slot];
-      if (to === undefined) {
-        unrouted++;
-        continue;
-      }
+    for (let slot = 0; slot < records.length; slot++) {
+      const to = this.destinations[slot]!;
       if (to === DROP) {
         result.dropped++;
         continue;
       }
-      let record = this.records[slot];
-      const original = this.originals[slot];
+      const original = slot < this.inputs.length ? this.inputs[slot] : undefined;
       if (original && retry?.relationships.has(to)) {
         const attempts = Number(original.attributes[RETRY_COUNT_ATTRIBUTE] ?? 0);
         if (attempts < retry.maxRetries) {
@@ -149,33 +155,31 @@ export class Session implements ProcessSession<string> {
           continue;
         }
       }
-      if (RETRY_COUNT_ATTRIBUTE in record.attributes) record = withoutRetryCount(record);
       let list = byRelationship.get(to);
       if (!list) byRelationship.set(to, (list = []));
-      list.push(record);
+      list.push(records[slot]);
     }
-    if (unrouted > 0) {
-      throw new Error(`${unrouted} record(s) were neither transferred nor dropped; the session cannot commit`);
-    }
-    for (const [relationship, records] of byRelationship) {
-      const connections = this.outputs.get(relationship)!;
-      if (connections.length === 0) {
-        result.dropped += records.length;
-        continue;
-      }
-      connections.forEach((connection, index) => {
-        const batch = index === 0 ? records : records.map((r) => ({ ...r, id: nextRecordId(), parents: [r.id] }));
-        result.bytesOut += connection.offer(batch, this.now);
-        result.out += batch.length;
-      });
-    }
+    for (const [relationship, routed] of byRelationship) this.deliver(relationship, withoutRetryCounts(routed), result);
     return result;
+  }
+
+  /** Offer records to a relationship's connections: the first gets them, each further one a copy. */
+  private deliver(relationship: string, records: FlowRecord[], result: CommitResult): void {
+    const connections = this.outputs.get(relationship)!;
+    if (connections.length === 0) {
+      result.dropped += records.length;
+      return;
+    }
+    for (let index = 0; index < connections.length; index++) {
+      const batch = index === 0 ? records : records.map((r) => ({ ...r, id: nextRecordId(), parents: [r.id] }));
+      result.bytesOut += connections[index].offer(batch, this.now);
+      result.out += batch.length;
+    }
   }
 
   private add(record: FlowRecord): FlowRecord {
     const slot = this.records.length;
     this.records.push(record);
-    this.originals.push(undefined);
     this.destinations.push(undefined);
     this.slotById?.set(record.id, slot);
     return record;
@@ -185,6 +189,9 @@ export class Session implements ProcessSession<string> {
     const slot = this.slotOf(record);
     if (this.destinations[slot] !== undefined) throw new Error(`record ${record.id} was already routed in this session`);
     this.destinations[slot] = to;
+    this.routedCount++;
+    if (this.commonDestination === undefined) this.commonDestination = to;
+    else if (this.commonDestination !== to) this.commonDestination = MIXED;
     while (this.cursor < this.records.length && this.destinations[this.cursor] !== undefined) this.cursor++;
   }
 
@@ -202,10 +209,18 @@ export class Session implements ProcessSession<string> {
   }
 }
 
-function withoutRetryCount(record: FlowRecord): FlowRecord {
-  const { [RETRY_COUNT_ATTRIBUTE]: _, ...attributes } = record.attributes;
-  return { ...record, attributes };
+/** Leaving the processor that retried them, records lose their retry count (in place: the array is the session's). */
+function withoutRetryCounts(records: FlowRecord[]): FlowRecord[] {
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i];
+    if (RETRY_COUNT_ATTRIBUTE in record.attributes) {
+      const { [RETRY_COUNT_ATTRIBUTE]: _, ...attributes } = record.attributes;
+      records[i] = { ...record, attributes };
+    }
+  }
+  return records;
 }
 
-/** Marker for records removed on purpose; no relationship can have this name (it is not a word). */
+/** Markers no relationship can be named (they are not words): records removed on purpose; mixed routing. */
 const DROP = '\0drop';
+const MIXED = '\0mixed';

@@ -49,8 +49,9 @@ export class ProcessorTestRunner {
     return this;
   }
 
-  /** The processor's committed state. */
-  state(): Promise<unknown> {
+  /** The processor's committed state, as persisted. */
+  async state(): Promise<unknown> {
+    await this.node?.stateSaved();
     return this.stateStore.load(FLOW_ID, NODE_ID);
   }
 

@@ -34,7 +34,6 @@ export default implement(generateRecordsSpec, ({ props, batchSize }) => {
         return session.yield(limitReached ? 1000 : Math.ceil(((1 - tokens) * 1000) / props.rate));
       }
       const first = generated;
-      const indexes = Array.from({ length: count }, (_, n) => first + n);
       // a template that fails for a record is a configuration error: the session rolls back, the
       // bulletin shows it, and the numbering resumes where it was
       const rewind = (error: unknown): never => {
@@ -43,12 +42,14 @@ export default implement(generateRecordsSpec, ({ props, batchSize }) => {
       };
       try {
         const pending = evaluateEach(
-          indexes,
-          (i) => template.evaluate(EMPTY, { i }),
-          (i, outcome) => {
-            if ('error' in outcome) throw new Error(`template failed for record ${i}: ${outcome.error}`);
-            session.transfer(session.create(outcome.value), 'success');
+          count,
+          (n) => template.evaluate(EMPTY, { i: first + n }),
+          (_n, value) => {
+            session.transfer(session.create(value), 'success');
             generated++;
+          },
+          (n, message) => {
+            throw new Error(`template failed for record ${first + n}: ${message}`);
           },
         );
         return pending?.catch(rewind);

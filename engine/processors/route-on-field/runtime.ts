@@ -32,14 +32,15 @@ export default implement(routeOnFieldSpec, ({ props }) => {
   return {
     onTrigger: (batch, session) =>
       evaluateEach(
-        batch,
-        (record) => matchRoutes(routes, record.content, firstOnly),
-        (record, outcome) => {
-          if ('error' in outcome) return session.fail(record, outcome.error);
-          const matched = outcome.value as string[];
+        batch.length,
+        (i) => matchRoutes(routes, batch[i].content, firstOnly),
+        (i, value) => {
+          const record = batch[i];
+          const matched = value as string[];
           if (matched.length === 0) return session.transfer(record, 'unmatched');
           matched.forEach((name, index) => session.transfer(index === 0 ? record : session.clone(record), name));
         },
+        (i, message) => session.fail(batch[i], message),
       ),
   };
 });

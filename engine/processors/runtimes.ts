@@ -3,6 +3,8 @@ import count from './count/runtime';
 import delay from './delay/runtime';
 import generateRecords from './generate-records/runtime';
 import inspect from './inspect/runtime';
+import invokeHttp from './invoke-http/runtime';
+import listenHttp from './listen-http/runtime';
 import routeOnField from './route-on-field/runtime';
 import setField from './set-field/runtime';
 import transform from './transform/runtime';
@@ -16,4 +18,6 @@ export const processorImplementations: readonly ProcessorImplementation[] = [
   delay,
   inspect,
   count,
+  listenHttp,
+  invokeHttp,
 ];

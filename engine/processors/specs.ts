@@ -3,6 +3,8 @@ import { countSpec } from './count/spec';
 import { delaySpec } from './delay/spec';
 import { generateRecordsSpec } from './generate-records/spec';
 import { inspectSpec } from './inspect/spec';
+import { invokeHttpSpec } from './invoke-http/spec';
+import { listenHttpSpec } from './listen-http/spec';
 import { routeOnFieldSpec } from './route-on-field/spec';
 import { setFieldSpec } from './set-field/spec';
 import { transformSpec } from './transform/spec';
@@ -16,6 +18,8 @@ export const processorSpecs: readonly AnySpec[] = [
   delaySpec,
   inspectSpec,
   countSpec,
+  listenHttpSpec,
+  invokeHttpSpec,
 ];
 
 const byType = new Map(processorSpecs.map((s) => [s.type, s]));

@@ -111,7 +111,11 @@ export class ProcessorNode {
         batchSize: this.config.batchSize,
         service: (id) => this.environment.service(id),
         state: () => this.stateValue,
-        wake,
+        // new data ends a source's idle yield at once, so it can yield long when there is none
+        wake: () => {
+          this.yieldUntil = 0;
+          wake();
+        },
       });
     } catch (error) {
       const message = `start failed: ${errorMessage(error)}`;

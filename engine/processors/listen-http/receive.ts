@@ -1,0 +1,130 @@
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { ACCEPTED_CONTENT_TYPES, BodyError, formatOf, parseBody } from './parse-body';
+
+/** Seconds a caller told "busy" should wait before sending again. */
+export const RETRY_AFTER = { 'retry-after': '1' } as const;
+
+export interface ReceiveOptions {
+  /** Normalized: no trailing slash except for the root. */
+  readonly basePath: string;
+  readonly maxBodyBytes: number;
+  /** Lower-case header names copied to the records' attributes. */
+  readonly headerNames: readonly string[];
+  readonly bearerToken: string;
+  /** Why new records cannot be taken now (the buffer is full, the listener is stopping), or undefined. */
+  busyReason(): string | undefined;
+}
+
+/** An answer decided without the flow: a refusal, a health check, an empty body. */
+export interface Reply {
+  readonly status: number;
+  readonly body: object;
+  readonly headers?: Record<string, string>;
+}
+
+/** A request whose records may enter the flow. */
+export interface Received {
+  readonly contents: Record<string, unknown>[];
+  readonly attributes: Record<string, string>;
+}
+
+/**
+ * Check and read one request: path, method, credentials, content type, size, then the body, parsed
+ * all or nothing. Returns the records to offer to the flow, a reply to send at once, or undefined
+ * when the caller hung up.
+ */
+export async function receive(req: IncomingMessage, options: ReceiveOptions): Promise<Received | Reply | undefined> {
+  const url = new URL(req.url ?? '/', 'http://listener');
+  if (!underBasePath(url.pathname, options.basePath)) {
+    return { status: 404, body: { error: `nothing here: records are accepted under ${options.basePath}` } };
+  }
+  if (req.method === 'GET' || req.method === 'HEAD') {
+    const reason = options.busyReason();
+    return reason ? { status: 503, body: { status: 'busy', reason }, headers: RETRY_AFTER } : { status: 200, body: { status: 'ok' } };
+  }
+  if (req.method !== 'POST') {
+    return { status: 405, body: { error: `${req.method} is not supported: POST records, GET for health` }, headers: { allow: 'POST, GET, HEAD' } };
+  }
+  if (options.bearerToken && !authorized(req.headers.authorization, options.bearerToken)) {
+    return { status: 401, body: { error: 'missing or wrong bearer token' }, headers: { 'www-authenticate': 'Bearer' } };
+  }
+  const contentType = req.headers['content-type'] ?? '';
+  const format = formatOf(contentType);
+  if (!format) {
+    return { status: 415, body: { error: `Content-Type "${contentType}" is not supported: send ${ACCEPTED_CONTENT_TYPES}` } };
+  }
+  const reason = options.busyReason();
+  if (reason) return busy(reason);
+  const body = await readBody(req, options.maxBodyBytes);
+  if (body === 'aborted') return undefined;
+  if (body === 'too-large') {
+    return { status: 413, body: { error: `the body is larger than ${options.maxBodyBytes} bytes` }, headers: { connection: 'close' } };
+  }
+  try {
+    const contents = parseBody(body.toString('utf8'), format);
+    return { contents, attributes: attributesOf(req, url, contentType, options.headerNames) };
+  } catch (error) {
+    if (error instanceof BodyError) return { status: 400, body: { error: `${error.message}; nothing from this request was accepted` } };
+    throw error;
+  }
+}
+
+/** 503 with Retry-After: nothing was accepted, the caller should send the same request again later. */
+export function busy(reason: string): Reply {
+  return { status: 503, body: { error: `${reason}: nothing was accepted, retry later` }, headers: RETRY_AFTER };
+}
+
+function underBasePath(path: string, basePath: string): boolean {
+  return basePath === '/' || path === basePath || path.startsWith(`${basePath}/`);
+}
+
+/** Constant-time comparison (of digests, so the token's length does not leak either). */
+function authorized(header: string | undefined, token: string): boolean {
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(header ?? ''), digest(`Bearer ${token}`));
+}
+
+/**
+ * The body, or why there is none. Past the limit the rest is read and discarded rather than the
+ * socket destroyed, so the caller sees the 413 instead of a connection reset.
+ */
+function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | 'too-large' | 'aborted'> {
+  if (Number(req.headers['content-length']) > maxBytes) {
+    req.resume();
+    return Promise.resolve('too-large');
+  }
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) return void chunks.push(chunk);
+      req.off('data', onData);
+      req.resume();
+      resolve('too-large');
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', () => resolve('aborted'));
+    req.on('close', () => {
+      if (!req.complete) resolve('aborted');
+    });
+  });
+}
+
+function attributesOf(req: IncomingMessage, url: URL, contentType: string, headerNames: readonly string[]): Record<string, string> {
+  const attributes: Record<string, string> = {
+    'http.method': req.method ?? 'POST',
+    'http.path': url.pathname,
+    'http.remote.address': req.socket.remoteAddress ?? '',
+    'http.content.type': contentType,
+    'http.request.id': randomUUID(),
+  };
+  if (url.search) attributes['http.query'] = url.search.slice(1);
+  for (const name of headerNames) {
+    const value = req.headers[name];
+    if (value !== undefined) attributes[`http.header.${name}`] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return attributes;
+}

@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { defineProcessor } from '../../sdk';
+
+/** An HTTP header name (RFC 9110 token). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** The header names of a comma- or space-separated list, lower-cased (how Node presents them). */
+export function headerNamesOf(list: string): string[] {
+  return list
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((name) => name.toLowerCase());
+}
+
+export const listenHttpSpec = defineProcessor({
+  type: 'ListenHTTP',
+  version: 1,
+  category: 'Sources',
+  summary:
+    'A webhook endpoint: receives JSON or NDJSON over HTTP POST, one record per object, and answers 200 only once the records are safely queued.',
+  input: 'forbidden',
+  properties: z.object({
+    port: z
+      .number()
+      .int()
+      .min(0)
+      .max(65_535)
+      .default(8081)
+      .meta({
+        label: 'Port',
+        description: 'TCP port to listen on. 0 picks a free port at start; the bound port shows on the processor.',
+        order: 1,
+      }),
+    host: z
+      .string()
+      .min(1, 'an address is required')
+      .default('0.0.0.0')
+      .meta({
+        label: 'Listen address',
+        description: '0.0.0.0 listens on every interface; 127.0.0.1 accepts only callers on this machine.',
+        order: 2,
+      }),
+    basePath: z
+      .string()
+      .regex(/^\/[^\s?#]*$/, 'a path starting with /, e.g. /webhooks/orders')
+      .default('/')
+      .meta({
+        label: 'Base path',
+        description: 'Requests to this path or below it are accepted (the exact path is in http.path); others get 404.',
+        placeholder: '/webhooks/orders',
+        order: 3,
+      }),
+    maxBodyBytes: z
+      .number()
+      .int()
+      .min(1)
+      .max(1024 ** 3)
+      .default(10 * 1024 ** 2)
+      .meta({ label: 'Max body (bytes)', description: 'Larger requests are refused with 413.', order: 4 }),
+    maxBuffered: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .default(10_000)
+      .meta({
+        label: 'Buffer (records)',
+        description:
+          'Records received but not yet in the flow. When full (the flow is back-pressured), callers get 503 with Retry-After instead of waiting without bound.',
+        order: 5,
+      }),
+    headerAttributes: z
+      .string()
+      .refine((list) => headerNamesOf(list).every((name) => HEADER_NAME.test(name)), 'header names separated by commas')
+      .default('')
+      .meta({
+        label: 'Headers as attributes',
+        description: 'Request headers copied to every record as http.header.<name> (lower-case), separated by commas.',
+        placeholder: 'x-github-event, x-request-id',
+        order: 6,
+      }),
+    bearerToken: z
+      .string()
+      .default('')
+      .meta({
+        label: 'Bearer token',
+        description: 'When set, requests must carry "Authorization: Bearer <token>"; others get 401.',
+        sensitive: true,
+        order: 7,
+      }),
+  }),
+  relationships: [
+    {
+      name: 'success',
+      description:
+        'One record per received object, with attributes http.method, http.path, http.query, http.remote.address, http.content.type, http.request.id and the chosen http.header.* values.',
+    },
+  ],
+});

@@ -18,11 +18,16 @@ export const tempSqliteUrl = () => `file:${path.join(mkdtempSync(path.join(tmpdi
 
 /**
  * Start the real server (server.ts: Next + socket.io + engine) on a free port with its own flow
- * store, as `npm start` does, and wait until it listens. Needs a current `next build`.
+ * store, as `npm start` does, and wait until it listens. Needs a current `next build`. `testTypes`
+ * adds the test-only types of e2e/fixtures/test-types.ts (API tests only: the editor's bundle does
+ * not know them).
  */
-export async function startConflux(options: { databaseUrl?: string; env?: Record<string, string> } = {}): Promise<RunningConflux> {
+export async function startConflux(
+  options: { databaseUrl?: string; env?: Record<string, string>; testTypes?: boolean } = {},
+): Promise<RunningConflux> {
   const databaseUrl = options.databaseUrl ?? tempSqliteUrl();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server.ts')], {
+  const entry = options.testTypes ? 'e2e/test-server.ts' : 'server.ts';
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(root, entry)], {
     cwd: root,
     env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

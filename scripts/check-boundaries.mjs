@@ -1,5 +1,5 @@
 // The architecture's boundaries, enforced: the engine never imports the UI or Next, and the UI
-// imports only the browser-safe parts of the engine (sdk, flow, protocol, processor specs).
+// imports only the browser-safe parts of the engine (sdk, flow, protocol, processor and service specs).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
@@ -40,8 +40,9 @@ const rules = [
   {
     dir: 'components',
     forbid: (target) =>
-      /^engine\//.test(target) && !/^engine\/(sdk|flow|protocol)(\/|$)|^engine\/processors\/(specs|[^/]+\/spec)$/.test(target),
-    why: 'the UI may import only engine/sdk, engine/flow, engine/protocol and processor specs',
+      /^engine\//.test(target) &&
+      !/^engine\/(sdk|flow|protocol)(\/|$)|^engine\/processors\/(specs|[^/]+\/spec)$|^engine\/services\/(specs|([^/]+\/)+spec)$/.test(target),
+    why: 'the UI may import only engine/sdk, engine/flow, engine/protocol and processor and service specs',
   },
 ];
 

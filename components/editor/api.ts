@@ -5,12 +5,15 @@ import {
   FlowGraph,
   FlowSummary,
   ProcessorConfig,
+  ServiceConfig,
   type CreateConnectionInput,
   type CreateProcessorInput,
+  type CreateServiceInput,
   type RunInput,
   type UpdateConnectionInput,
   type UpdateFlowInput,
   type UpdateProcessorInput,
+  type UpdateServiceInput,
 } from '@/engine/flow/schema';
 import { StatusHistoryPoint } from '@/engine/protocol';
 
@@ -169,6 +172,38 @@ export async function deleteConnection(flowId: string, connectionId: string): Pr
 export async function emptyConnection(flowId: string, connectionId: string): Promise<number> {
   const path = `${flowPath(flowId)}/connections/${encodeURIComponent(connectionId)}/empty`;
   return (await request('POST', path, z.object({ dropped: z.number() }))).dropped;
+}
+
+/** A controller service of a known type; the server fills in its spec's defaults. */
+export async function createService(flowId: string, input: z.input<typeof CreateServiceInput>): Promise<ServiceConfig> {
+  return (await request('POST', `${flowPath(flowId)}/services`, z.object({ service: ServiceConfig }), input)).service;
+}
+
+/** Secrets sent back as MASKED (as the server showed them) keep their stored value. */
+export async function updateService(
+  flowId: string,
+  serviceId: string,
+  patch: z.input<typeof UpdateServiceInput>,
+): Promise<ServiceConfig> {
+  const path = `${flowPath(flowId)}/services/${encodeURIComponent(serviceId)}`;
+  return (await request('PATCH', path, z.object({ service: ServiceConfig }), patch)).service;
+}
+
+/** Refused (409) while processors still name the service. */
+export async function deleteService(flowId: string, serviceId: string): Promise<void> {
+  await request('DELETE', `${flowPath(flowId)}/services/${encodeURIComponent(serviceId)}`, NoContent);
+}
+
+const statePath = (flowId: string, processorId: string) => `${flowPath(flowId)}/processors/${encodeURIComponent(processorId)}/state`;
+
+/** A processor's committed state (watermark, offsets); null when it has none. */
+export async function getProcessorState(flowId: string, processorId: string): Promise<unknown> {
+  return (await request('GET', statePath(flowId, processorId), z.object({ state: z.unknown() }))).state ?? null;
+}
+
+/** Refused (409) while the processor runs. */
+export async function clearProcessorState(flowId: string, processorId: string): Promise<void> {
+  await request('DELETE', statePath(flowId, processorId), NoContent);
 }
 
 export async function runFlow(flowId: string, input: z.input<typeof RunInput>): Promise<RunAnswer> {

@@ -1,5 +1,5 @@
 import { MarkerType, type Edge, type Node } from '@xyflow/react';
-import type { ConnectionConfig, FlowGraph, ProcessorConfig } from '@/engine/flow/schema';
+import type { ConnectionConfig, FlowGraph, ProcessorConfig, ServiceConfig } from '@/engine/flow/schema';
 import type { ValidationIssue } from '@/engine/sdk';
 import type { ProcessorStatus } from '@/engine/protocol';
 
@@ -62,9 +62,14 @@ export function formatIssue(issue: ValidationIssue): string {
   return issue.property ? `${issue.property}: ${issue.message}` : issue.message;
 }
 
-/** The selection, if what it points at is still in the graph. */
-export function keepSelection<S extends { kind: 'processor' | 'connection'; id: string }>(selection: S | null, graph: FlowGraph): S | null {
+type Selectable = { kind: 'processor' | 'connection'; id: string } | { kind: 'services'; id?: string };
+
+/** The selection, if what it points at is still in the graph (the services panel stays open without its service). */
+export function keepSelection<S extends Selectable>(selection: S | null, graph: FlowGraph): S | null {
   if (!selection) return null;
+  if (selection.kind === 'services') {
+    return selection.id === undefined || graph.services.some((s) => s.id === selection.id) ? selection : ({ kind: 'services' } as S);
+  }
   const list = selection.kind === 'processor' ? graph.processors : graph.connections;
   return list.some((x) => x.id === selection.id) ? selection : null;
 }
@@ -101,6 +106,18 @@ export function removeProcessors(graph: FlowGraph, ids: ReadonlySet<string>): Fl
     processors: graph.processors.filter((p) => !ids.has(p.id)),
     connections: graph.connections.filter((c) => !ids.has(c.sourceId) && !ids.has(c.targetId)),
   };
+}
+
+export function upsertService(graph: FlowGraph, service: ServiceConfig): FlowGraph {
+  const exists = graph.services.some((s) => s.id === service.id);
+  return {
+    ...graph,
+    services: exists ? graph.services.map((s) => (s.id === service.id ? service : s)) : [...graph.services, service],
+  };
+}
+
+export function removeService(graph: FlowGraph, id: string): FlowGraph {
+  return { ...graph, services: graph.services.filter((s) => s.id !== id) };
 }
 
 export function removeConnections(graph: FlowGraph, ids: ReadonlySet<string>): FlowGraph {

@@ -1,14 +1,22 @@
 import type { EdgeChange, NodeChange, XYPosition } from '@xyflow/react';
 import type { z } from 'zod';
-import type { FlowGraph, FlowSettings, ProcessorConfig, UpdateConnectionInput, UpdateProcessorInput } from '@/engine/flow/schema';
+import type {
+  FlowGraph,
+  FlowSettings,
+  ProcessorConfig,
+  ServiceConfig,
+  UpdateConnectionInput,
+  UpdateProcessorInput,
+  UpdateServiceInput,
+} from '@/engine/flow/schema';
 import type { FlowStats } from '@/engine/protocol';
 import type { ValidationIssue } from '@/engine/sdk';
 import type { ProcessorNode, QueueEdge } from './graph-model';
 
 /** The editor store's shape: state read by the components, and the actions that change it. */
 
-/** What the side panel shows. */
-export type Selection = { kind: 'processor' | 'connection'; id: string } | null;
+/** What the side panel shows: a processor, a connection, or the flow's controller services (one of them open). */
+export type Selection = { kind: 'processor' | 'connection'; id: string } | { kind: 'services'; id?: string } | null;
 export type LiveStatus = 'connecting' | 'live' | 'offline';
 export interface Notice {
   id: number;
@@ -41,6 +49,12 @@ export interface EditorActions {
   /** Deletes through the API; elements the server refuses (409 while running) stay, with a notice. */
   deleteElements(processorIds: readonly string[], connectionIds: readonly string[]): Promise<void>;
   run(action: RunAction, processorId?: string): Promise<void>;
+  /** A new controller service of this type, opened in the services panel. */
+  addService(type: string): Promise<void>;
+  /** Throws the ApiError, like updateProcessor. */
+  updateService(id: string, patch: z.input<typeof UpdateServiceInput>): Promise<ServiceConfig>;
+  /** Refused with a notice while processors still use it. */
+  deleteService(id: string): Promise<void>;
   setStats(stats: FlowStats): void;
   setLive(live: LiveStatus): void;
   notify(kind: Notice['kind'], message: string, detail?: readonly string[]): void;

@@ -3,6 +3,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { FlowGraph } from '@/engine/flow/schema';
 import { validateFlow } from '@/engine/flow/validate';
 import { specOf } from '@/engine/processors/specs';
+import { serviceSpecOf } from '@/engine/services/specs';
 import * as api from './api';
 import {
   formatIssue,
@@ -10,10 +11,12 @@ import {
   localState,
   removeConnections,
   removeProcessors,
+  removeService,
   toEdges,
   toNodes,
   upsertConnection,
   upsertProcessor,
+  upsertService,
 } from './graph-model';
 import type { EditorActions, EditorState, Selection } from './store-types';
 
@@ -21,7 +24,8 @@ export type * from './store-types';
 
 export type EditorStore = StoreApi<EditorState>;
 
-const issuesOf = (graph: FlowGraph) => Object.fromEntries(validateFlow(graph, specOf));
+// The engine's own check: properties, relationships, and service references (kind, existence, validity).
+const issuesOf = (graph: FlowGraph) => Object.fromEntries(validateFlow(graph, specOf, serviceSpecOf));
 
 export function createEditorStore(flowId: string): EditorStore {
   // Bumped whenever a mutation's answer is applied: a GET that started before it is stale.
@@ -104,6 +108,8 @@ export function createEditorStore(flowId: string): EditorStore {
         set({ edges: applyEdgeChanges(kept, get().edges) });
       },
       onSelectionChange({ nodes, edges }) {
+        // Opening the services panel clears the canvas selection: that must not close it again.
+        if (nodes.length === 0 && edges.length === 0 && get().selection?.kind === 'services') return;
         let selection: Selection = null;
         if (nodes.length === 1 && edges.length === 0) selection = { kind: 'processor', id: nodes[0].id };
         else if (edges.length === 1 && nodes.length === 0) selection = { kind: 'connection', id: edges[0].id };
@@ -260,6 +266,32 @@ export function createEditorStore(flowId: string): EditorStore {
             fail(`${action === 'start' ? 'Starting' : 'Stopping'} ${what}`, error);
           }
         });
+      },
+
+      async addService(type) {
+        try {
+          const service = await api.createService(flowId, { type });
+          mutate((g) => upsertService(g, service));
+          get().actions.select({ kind: 'services', id: service.id });
+        } catch (error) {
+          fail(`Adding a ${type} service`, error);
+        }
+      },
+
+      async updateService(id, patch) {
+        const service = await api.updateService(flowId, id, patch);
+        mutate((g) => upsertService(g, service));
+        return service;
+      },
+
+      async deleteService(id) {
+        const name = get().graph?.services.find((s) => s.id === id)?.name ?? id;
+        try {
+          await api.deleteService(flowId, id);
+          mutate((g) => removeService(g, id));
+        } catch (error) {
+          fail(`Deleting "${name}"`, error);
+        }
       },
 
       setStats(stats) {

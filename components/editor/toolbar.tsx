@@ -6,6 +6,7 @@ import { EngineLag } from './engine-lag';
 import { FlowName } from './flow-name';
 import { FlowSettingsButton } from './flow-settings';
 import { LiveStatus } from './live-status';
+import { ServicesButton } from './services-button';
 import { useEditor, useEditorActions } from './store-context';
 
 function RunSummary() {
@@ -18,7 +19,7 @@ function RunSummary() {
   );
 }
 
-/** Top bar: back to the list, flow name, whole-flow start/stop, flow settings, engine lag, live channel state. */
+/** Top bar: back to the list, flow name, whole-flow start/stop, services, flow settings, engine lag, live channel state. */
 export function Toolbar() {
   const pending = useEditor((s) => Boolean(s.pendingRuns['*']));
   const loaded = useEditor((s) => s.graph !== null);
@@ -41,6 +42,7 @@ export function Toolbar() {
       </div>
       <RunSummary />
       <div className="ml-auto flex items-center gap-3">
+        <ServicesButton />
         <FlowSettingsButton />
         <EngineLag />
         <LiveStatus />

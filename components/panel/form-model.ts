@@ -1,15 +1,19 @@
 import { z } from 'zod';
-import type { AnySpec, ValidationIssue } from '@/engine/sdk';
+import { SERVICE_KINDS, type ServiceKind, type ValidationIssue } from '@/engine/sdk';
 
 /**
  * The property form's model, derived from the spec's zod schema through JSON Schema: zod copies the
- * `.meta()` of each property (label, description, expression, multiline, placeholder, order) into
- * it, next to type, enum, bounds and default. Nothing about a processor's form is written by hand.
+ * `.meta()` of each property (label, description, expression, multiline, placeholder, order,
+ * sensitive, service) into it, next to type, enum, bounds and default. Nothing about a processor's
+ * or a controller service's form is written by hand.
  */
+
+/** What a form is generated from: a processor spec or a controller service spec. */
+export type PropertiesSpec = { readonly properties: z.ZodObject };
 
 type JSONSchema = z.core.JSONSchema.JSONSchema;
 
-export type FieldKind = 'string' | 'text' | 'number' | 'integer' | 'boolean' | 'enum' | 'record' | 'json';
+export type FieldKind = 'string' | 'text' | 'number' | 'integer' | 'boolean' | 'enum' | 'record' | 'json' | 'service';
 
 export interface FieldModel {
   readonly key: string;
@@ -18,7 +22,10 @@ export interface FieldModel {
   readonly description?: string;
   readonly placeholder?: string;
   readonly expression?: 'jsonata';
+  /** A secret: shown masked, typed in a password input. */
   readonly sensitive: boolean;
+  /** For kind 'service': the kind of controller service the property names. */
+  readonly service?: ServiceKind;
   readonly required: boolean;
   readonly options: readonly string[];
   readonly defaultValue?: unknown;
@@ -30,8 +37,12 @@ export interface FieldModel {
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
 
+const serviceKindOf = (schema: JSONSchema): ServiceKind | undefined =>
+  typeof schema.service === 'string' && schema.service in SERVICE_KINDS ? (schema.service as ServiceKind) : undefined;
+
 function kindOf(schema: JSONSchema): FieldKind {
   const type = Array.isArray(schema.type) ? undefined : schema.type;
+  if (serviceKindOf(schema)) return 'service';
   if (schema.enum && schema.enum.every((v) => typeof v === 'string')) return 'enum';
   switch (type) {
     case 'boolean':
@@ -53,7 +64,7 @@ function kindOf(schema: JSONSchema): FieldKind {
   }
 }
 
-function buildFields(spec: AnySpec): FieldModel[] {
+function buildFields(spec: PropertiesSpec): FieldModel[] {
   // io 'input': a property with a default is optional in what the user may send.
   const root = z.toJSONSchema(spec.properties, { io: 'input', unrepresentable: 'any' });
   const required = new Set(root.required ?? []);
@@ -70,6 +81,7 @@ function buildFields(spec: AnySpec): FieldModel[] {
         placeholder: str(raw.placeholder),
         expression: raw.expression === 'jsonata' ? 'jsonata' : undefined,
         sensitive: raw.sensitive === true,
+        service: serviceKindOf(raw),
         required: required.has(key),
         options: (raw.enum ?? []).filter((v): v is string => typeof v === 'string'),
         defaultValue: raw.default,
@@ -83,10 +95,10 @@ function buildFields(spec: AnySpec): FieldModel[] {
   return fields.sort((a, b) => a.order - b.order);
 }
 
-const cache = new WeakMap<AnySpec, readonly FieldModel[]>();
+const cache = new WeakMap<PropertiesSpec, readonly FieldModel[]>();
 
-/** The form fields of a processor type, in display order (computed once per spec). */
-export function fieldsOf(spec: AnySpec): readonly FieldModel[] {
+/** The form fields of a processor or service type, in display order (computed once per spec). */
+export function fieldsOf(spec: PropertiesSpec): readonly FieldModel[] {
   let fields = cache.get(spec);
   if (!fields) {
     fields = buildFields(spec);

@@ -2,8 +2,9 @@
 
 import { useMemo, useState, type FormEvent } from 'react';
 import { ProcessorConfig as ProcessorConfigSchema, type FlowGraph, type ProcessorConfig } from '@/engine/flow/schema';
-import { validateProcessor } from '@/engine/flow/validate';
+import { validateFlow } from '@/engine/flow/validate';
 import { specOf } from '@/engine/processors/specs';
+import { serviceSpecOf } from '@/engine/services/specs';
 import { relationshipsOf, type ValidationIssue } from '@/engine/sdk';
 import { ApiError, describeError } from '@/components/editor/api';
 import { useEditorActions } from '@/components/editor/store-context';
@@ -12,6 +13,7 @@ import { Field, inputClass } from '@/components/ui/field';
 import { fieldsOf, splitIssues } from './form-model';
 import { ProcessorActivity } from './processor-activity';
 import { ProcessorHeader } from './processor-header';
+import { ProcessorState } from './processor-state';
 import { PropertyField } from './property-field';
 import { RelationshipsSection } from './relationships-section';
 import { RetrySection } from './retry-section';
@@ -41,17 +43,11 @@ export function ProcessorPanel({ processor, graph }: { processor: ProcessorConfi
     () => new Set(graph.connections.filter((c) => c.sourceId === processor.id).map((c) => c.relationship)),
     [graph.connections, processor.id],
   );
-  const hasIncoming = graph.connections.some((c) => c.targetId === processor.id);
-  const live = useMemo(
-    () =>
-      validateProcessor(
-        spec,
-        { type: processor.type, properties: draft.properties, autoTerminated: draft.autoTerminated },
-        connected,
-        hasIncoming,
-      ),
-    [spec, processor.type, draft.properties, draft.autoTerminated, connected, hasIncoming],
-  );
+  // The engine's check of this processor as drafted, service references included.
+  const live = useMemo(() => {
+    const drafted = { ...processor, properties: draft.properties, autoTerminated: draft.autoTerminated };
+    return validateFlow({ ...graph, processors: [drafted] }, specOf, serviceSpecOf).get(processor.id) ?? [];
+  }, [graph, processor, draft.properties, draft.autoTerminated]);
   const batchCheck = ProcessorConfigSchema.shape.batchSize.safeParse(draft.batchSize);
   const serverIssues = server && server.draft === draft ? server.issues : [];
   const { byProperty, general } = splitIssues([...live, ...serverIssues]);
@@ -203,7 +199,8 @@ export function ProcessorPanel({ processor, graph }: { processor: ProcessorConfi
           {dirty && !running && <span className="text-[11px] text-slate-500">unsaved changes</span>}
         </div>
       </form>
-      <div className="p-3">
+      <div className="flex flex-col gap-3 p-3">
+        <ProcessorState processorId={processor.id} running={running} />
         <ProcessorActivity processorId={processor.id} type={processor.type} strategy={processor.scheduling.strategy} />
       </div>
     </div>

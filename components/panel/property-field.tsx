@@ -5,6 +5,8 @@ import { Field, inputClass } from '@/components/ui/field';
 import { cn } from '@/components/ui/cn';
 import type { FieldModel } from './form-model';
 import { RecordField } from './record-field';
+import { SecretInput } from './secret-input';
+import { ServiceSelect } from './service-select';
 
 export interface FieldProps {
   field: FieldModel;
@@ -38,7 +40,10 @@ export function PropertyField({ field, value, onChange, errors }: Omit<FieldProp
 }
 
 function FieldInput(props: FieldProps) {
+  if (props.field.sensitive && props.field.kind === 'string') return <SecretInput {...props} />;
   switch (props.field.kind) {
+    case 'service':
+      return <ServiceSelect {...props} />;
     case 'boolean':
       return <BooleanInput {...props} />;
     case 'enum':
@@ -68,7 +73,7 @@ function TextInput({ field, value, onChange, invalid }: FieldProps) {
   if (field.kind === 'text') {
     return <textarea {...common} rows={4} onChange={(e) => onChange(e.target.value)} className={cn(common.className, 'resize-y')} />;
   }
-  return <input {...common} type={field.sensitive ? 'password' : 'text'} onChange={(e) => onChange(e.target.value)} />;
+  return <input {...common} type="text" onChange={(e) => onChange(e.target.value)} />;
 }
 
 /** Keeps the typed text locally, so "1." or "-" can be typed on the way to a number. */

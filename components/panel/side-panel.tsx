@@ -1,10 +1,11 @@
 'use client';
 
 import { useEditor } from '@/components/editor/store-context';
+import { ServicesPanel } from '@/components/services/services-panel';
 import { ConnectionPanel } from './connection-panel';
 import { ProcessorPanel } from './processor-panel';
 
-/** Right-hand panel: the selected processor or connection, or a hint when nothing is selected. */
+/** Right-hand panel: the selected processor or connection, the flow's services, or a hint when nothing is selected. */
 export function SidePanel() {
   const selection = useEditor((s) => s.selection);
   const graph = useEditor((s) => s.graph);
@@ -16,7 +17,9 @@ export function SidePanel() {
       <p className="mt-1">Drag from a relationship on the right of a processor to the input of another to connect them.</p>
     </div>
   );
-  if (graph && selection?.kind === 'processor') {
+  if (graph && selection?.kind === 'services') {
+    body = <ServicesPanel graph={graph} openId={selection.id} />;
+  } else if (graph && selection?.kind === 'processor') {
     const processor = graph.processors.find((p) => p.id === selection.id);
     // Keyed by id: a different processor starts a fresh draft.
     if (processor) body = <ProcessorPanel key={processor.id} processor={processor} graph={graph} />;

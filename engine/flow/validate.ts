@@ -94,7 +94,7 @@ export function validateFlow(
 }
 
 /** Property values a new processor starts with: each property's schema default, where it has one. */
-export function defaultProperties(spec: AnySpec): Record<string, unknown> {
+export function defaultProperties(spec: Pick<AnySpec, 'properties'>): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const [key, schema] of Object.entries(spec.properties.shape)) {
     const parsed = (schema as { safeParse(v: unknown): { success: boolean; data?: unknown } }).safeParse(undefined);

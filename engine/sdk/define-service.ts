@@ -58,9 +58,12 @@ export function serviceRef(kind: ServiceKind) {
     .meta({ service: kind, label: SERVICE_KINDS[kind] });
 }
 
-/** The kind a property schema refers to, if it is a service reference. */
+/** The kind a property schema refers to, if it is a service reference (also inside optional/default). */
 export function serviceKindOf(schema: z.ZodType): ServiceKind | undefined {
-  return (schema.meta() as { service?: ServiceKind } | undefined)?.service;
+  const kind = (schema.meta() as { service?: ServiceKind } | undefined)?.service;
+  if (kind) return kind;
+  const inner = (schema as { unwrap?: () => z.ZodType }).unwrap;
+  return typeof inner === 'function' ? serviceKindOf(inner.call(schema)) : undefined;
 }
 
 /** Value shown instead of a sensitive property's value, anywhere outside the server. */

@@ -1,26 +1,32 @@
 import type { z } from 'zod';
-import { relationshipsOf, type ValidationIssue } from '../../engine/sdk';
+import { relationshipsOf, type AnySpec, type ValidationIssue } from '../../engine/sdk';
 import {
   DEFAULT_BATCH_SIZE,
   type CreateConnectionInput,
   type CreateProcessorInput,
+  type CreateServiceInput,
   type FlowGraph,
   type ProcessorConfig,
   type RunInput,
+  type ServiceConfig,
   type UpdateFlowInput,
   type UpdateConnectionInput,
   type UpdateProcessorInput,
+  type UpdateServiceInput,
 } from '../../engine/flow/schema';
 import { defaultProperties, parseProperties } from '../../engine/flow/validate';
-import { specOf } from '../../engine/processors/specs';
 import type { Engine } from '../../engine/runtime/engine';
-import type { FlowStore } from '../store/flow-store';
+import type { FlowStore, ImportGraph } from '../store/flow-store';
+import { registeredTypes, type Catalog } from './catalog';
 import { badRequest, conflict, notFound } from './http-error';
+import { keepSecrets, maskGraph, maskProcessor, maskService } from './secrets';
+import { namesOf, processorsUsing, serviceRefKeys } from '../flow/service-refs';
 
 /**
  * The flow API's operations: every change goes to the store first, then the engine reloads the
  * graph and viewers are told. The rules that protect records live here: configuration changes
- * need a stopped processor, and nothing with queued records is deleted.
+ * need a stopped processor, and nothing with queued records is deleted. Everything it answers has
+ * its secrets masked (./secrets); the engine alone gets them in clear.
  */
 export class FlowService {
   constructor(
@@ -28,6 +34,8 @@ export class FlowService {
     readonly engine: Engine,
     /** Tell everyone viewing the flow that its graph changed. */
     private readonly notify: (flowId: string) => void = () => {},
+    /** The processor and service types the engine was given. */
+    private readonly types: Catalog = registeredTypes,
   ) {}
 
   /** Load every stored flow into the engine and restart the processors that were running. */
@@ -45,9 +53,7 @@ export class FlowService {
   }
 
   async getFlow(flowId: string): Promise<FlowGraph> {
-    const graph = await this.store.getFlow(flowId);
-    if (!graph) throw notFound(`flow ${flowId}`);
-    return graph;
+    return maskGraph(await this.graphOf(flowId), this.types);
   }
 
   async createFlow(name: string): Promise<FlowGraph> {
@@ -56,10 +62,10 @@ export class FlowService {
     return graph;
   }
 
-  async importFlow(graph: Omit<FlowGraph, 'id'>): Promise<FlowGraph> {
-    const created = await this.store.importFlow(graph);
+  async importFlow(graph: ImportGraph): Promise<FlowGraph> {
+    const created = await this.store.importFlow(graph, { serviceRefs: (type) => serviceRefKeys(this.types.specOf(type)) });
     this.engine.load(created);
-    return created;
+    return maskGraph(created, this.types);
   }
 
   async updateFlow(flowId: string, patch: z.infer<typeof UpdateFlowInput>): Promise<FlowGraph> {
@@ -68,7 +74,7 @@ export class FlowService {
   }
 
   async deleteFlow(flowId: string): Promise<void> {
-    const graph = await this.getFlow(flowId);
+    const graph = await this.graphOf(flowId);
     if (graph.processors.some((p) => this.engine.isRunning(flowId, p.id))) throw conflict('stop the flow before deleting it');
     this.assertNoQueued(flowId, graph.connections.map((c) => c.id));
     await this.engine.unload(flowId);
@@ -76,8 +82,8 @@ export class FlowService {
   }
 
   async addProcessor(flowId: string, input: z.infer<typeof CreateProcessorInput>): Promise<ProcessorConfig> {
-    await this.getFlow(flowId);
-    const spec = specOf(input.type);
+    await this.graphOf(flowId);
+    const spec = this.types.specOf(input.type);
     if (!spec) throw badRequest(`unknown processor type "${input.type}"`);
     const processor = await this.store.addProcessor(flowId, {
       type: spec.type,
@@ -88,20 +94,31 @@ export class FlowService {
       batchSize: DEFAULT_BATCH_SIZE,
     });
     await this.changed(flowId);
-    return processor;
+    return maskProcessor(processor, this.types);
   }
 
   async updateProcessor(flowId: string, processorId: string, patch: z.infer<typeof UpdateProcessorInput>): Promise<ProcessorConfig> {
     const current = await this.processor(flowId, processorId);
-    const spec = specOf(current.type)!;
     const { name: _name, position: _position, ...configuration } = patch;
     const changesConfiguration = Object.keys(configuration).length > 0;
     if (changesConfiguration && this.engine.isRunning(flowId, processorId)) {
       throw conflict(`stop "${current.name}" before changing its configuration`);
     }
+    const spec = this.types.specOf(current.type);
+    // without its spec nothing can be checked: it may still be renamed and moved
+    if (!spec && changesConfiguration) throw conflict(`processor type "${current.type}" is not installed on this server`);
+    const update = spec ? this.checkedConfiguration(spec, current, patch) : patch;
+    const updated = await this.store.updateProcessor(flowId, processorId, update);
+    if (!updated) throw notFound(`processor ${processorId}`);
+    await this.changed(flowId);
+    return maskProcessor(updated, this.types);
+  }
+
+  /** The patch with its properties parsed (secrets kept) and its relationship names checked. */
+  private checkedConfiguration(spec: AnySpec, current: ProcessorConfig, patch: z.infer<typeof UpdateProcessorInput>): Partial<ProcessorConfig> {
     const update: Partial<ProcessorConfig> = { ...patch };
     if (patch.properties !== undefined) {
-      const parsed = parseProperties(spec, patch.properties);
+      const parsed = parseProperties(spec, keepSecrets(spec, patch.properties, current.properties));
       if (!parsed.ok) throw badRequest(`invalid properties for ${spec.type}`, parsed.issues);
       update.properties = parsed.data;
     }
@@ -115,16 +132,13 @@ export class FlowService {
       const message = `cannot retry unknown relationship ${unknownRetried}`;
       throw badRequest(message, [{ property: 'retry', message }]);
     }
-    const updated = await this.store.updateProcessor(flowId, processorId, update);
-    if (!updated) throw notFound(`processor ${processorId}`);
-    await this.changed(flowId);
-    return updated;
+    return update;
   }
 
   async deleteProcessor(flowId: string, processorId: string): Promise<void> {
     const current = await this.processor(flowId, processorId);
     if (this.engine.isRunning(flowId, processorId)) throw conflict(`stop "${current.name}" before deleting it`);
-    const graph = await this.getFlow(flowId);
+    const graph = await this.graphOf(flowId);
     const touching = graph.connections.filter((c) => c.sourceId === processorId || c.targetId === processorId);
     this.assertNoQueued(flowId, touching.map((c) => c.id));
     await this.store.deleteProcessor(flowId, processorId);
@@ -132,16 +146,16 @@ export class FlowService {
   }
 
   async addConnection(flowId: string, input: z.infer<typeof CreateConnectionInput>) {
-    const graph = await this.getFlow(flowId);
+    const graph = await this.graphOf(flowId);
     const source = graph.processors.find((p) => p.id === input.sourceId);
     const target = graph.processors.find((p) => p.id === input.targetId);
     if (!source) throw badRequest(`no source processor ${input.sourceId} in this flow`);
     if (!target) throw badRequest(`no target processor ${input.targetId} in this flow`);
-    const sourceSpec = specOf(source.type);
+    const sourceSpec = this.types.specOf(source.type);
     if (sourceSpec && !relationshipsOf(sourceSpec, source.properties).includes(input.relationship)) {
       throw badRequest(`${source.name} has no relationship "${input.relationship}"`);
     }
-    if (specOf(target.type)?.input === 'forbidden') throw badRequest(`${target.name} is a source and takes no input`);
+    if (this.types.specOf(target.type)?.input === 'forbidden') throw badRequest(`${target.name} is a source and takes no input`);
     const duplicate = graph.connections.some(
       (c) => c.sourceId === input.sourceId && c.targetId === input.targetId && c.relationship === input.relationship,
     );
@@ -171,13 +185,13 @@ export class FlowService {
 
   /** An operator empties a queue on purpose (the only way queued records are discarded). */
   async emptyConnection(flowId: string, connectionId: string): Promise<number> {
-    const graph = await this.getFlow(flowId);
+    const graph = await this.graphOf(flowId);
     if (!graph.connections.some((c) => c.id === connectionId)) throw notFound(`connection ${connectionId}`);
     return this.engine.emptyQueue(flowId, connectionId);
   }
 
   async run(flowId: string, input: z.infer<typeof RunInput>) {
-    const graph = await this.getFlow(flowId);
+    const graph = await this.graphOf(flowId);
     const ids = input.processorId ? [(await this.processor(flowId, input.processorId)).id] : graph.processors.map((p) => p.id);
     let invalid: { processorId: string; issues: readonly ValidationIssue[] }[] = [];
     if (input.action === 'start') {
@@ -196,10 +210,91 @@ export class FlowService {
     return { flow: await this.changed(flowId), invalid };
   }
 
+  // ---- controller services: changes follow the processors' rule (stop what uses it first) ----
+
+  async listServices(flowId: string): Promise<ServiceConfig[]> {
+    return (await this.getFlow(flowId)).services;
+  }
+
+  /** A service of a known type; its spec's defaults fill the properties the input leaves out. */
+  async addService(flowId: string, input: z.infer<typeof CreateServiceInput>): Promise<ServiceConfig> {
+    await this.graphOf(flowId);
+    const spec = this.types.serviceSpecOf(input.type);
+    if (!spec) {
+      const message = `unknown controller service type "${input.type}"`;
+      throw badRequest(message, [{ property: 'type', message }]);
+    }
+    let properties = defaultProperties(spec);
+    if (input.properties !== undefined) {
+      const parsed = parseProperties(spec, { ...properties, ...input.properties });
+      if (!parsed.ok) throw badRequest(`invalid properties for ${spec.type}`, parsed.issues);
+      properties = parsed.data;
+    }
+    const service = await this.store.addService(flowId, { type: spec.type, name: input.name ?? spec.type, properties });
+    await this.changed(flowId);
+    return maskService(service, this.types);
+  }
+
+  async updateService(flowId: string, serviceId: string, patch: z.infer<typeof UpdateServiceInput>): Promise<ServiceConfig> {
+    const graph = await this.graphOf(flowId);
+    const current = this.service(graph, serviceId);
+    const spec = this.types.serviceSpecOf(current.type);
+    if (!spec) throw conflict(`controller service type "${current.type}" is not installed on this server`);
+    // a change closes and reopens the service (engine/runtime/service-pool.ts) under its users' feet
+    const running = processorsUsing(graph, serviceId, this.types.specOf).filter((p) => this.engine.isRunning(flowId, p.id));
+    if (running.length > 0) throw conflict(`stop ${namesOf(running)} before changing "${current.name}": they use it`);
+    const update: z.infer<typeof UpdateServiceInput> = { ...patch };
+    if (patch.properties !== undefined) {
+      const parsed = parseProperties(spec, keepSecrets(spec, patch.properties, current.properties));
+      if (!parsed.ok) throw badRequest(`invalid properties for ${spec.type}`, parsed.issues);
+      update.properties = parsed.data;
+    }
+    const updated = await this.store.updateService(flowId, serviceId, update);
+    if (!updated) throw notFound(`controller service ${serviceId}`);
+    await this.changed(flowId);
+    return maskService(updated, this.types);
+  }
+
+  async deleteService(flowId: string, serviceId: string): Promise<void> {
+    const graph = await this.graphOf(flowId);
+    const current = this.service(graph, serviceId);
+    const users = processorsUsing(graph, serviceId, this.types.specOf);
+    if (users.length > 0) throw conflict(`"${current.name}" is used by ${namesOf(users)}: point them at another service first`);
+    if (!(await this.store.deleteService(flowId, serviceId))) throw notFound(`controller service ${serviceId}`);
+    await this.changed(flowId);
+  }
+
+  // ---- processor state (watermarks, offsets), as committed ----
+
+  /** The committed state, null when there is none. */
+  async processorState(flowId: string, processorId: string): Promise<unknown> {
+    await this.processor(flowId, processorId);
+    return (await this.engine.state(flowId, processorId)) ?? null;
+  }
+
+  async clearProcessorState(flowId: string, processorId: string): Promise<void> {
+    const current = await this.processor(flowId, processorId);
+    if (this.engine.isRunning(flowId, processorId)) throw conflict(`stop "${current.name}" before clearing its state`);
+    await this.engine.clearState(flowId, processorId);
+  }
+
+  /** The stored graph with its secrets: for the engine and for this class's checks, never for an answer. */
+  private async graphOf(flowId: string): Promise<FlowGraph> {
+    const graph = await this.store.getFlow(flowId);
+    if (!graph) throw notFound(`flow ${flowId}`);
+    return graph;
+  }
+
   private async processor(flowId: string, processorId: string): Promise<ProcessorConfig> {
-    const processor = (await this.getFlow(flowId)).processors.find((p) => p.id === processorId);
+    const processor = (await this.graphOf(flowId)).processors.find((p) => p.id === processorId);
     if (!processor) throw notFound(`processor ${processorId}`);
     return processor;
+  }
+
+  private service(graph: FlowGraph, serviceId: string): ServiceConfig {
+    const service = graph.services.find((s) => s.id === serviceId);
+    if (!service) throw notFound(`controller service ${serviceId}`);
+    return service;
   }
 
   private assertNoQueued(flowId: string, connectionIds: readonly string[]): void {
@@ -209,11 +304,11 @@ export class FlowService {
     }
   }
 
-  /** Reload the stored graph into the engine and tell the viewers. */
+  /** Reload the stored graph into the engine and tell the viewers; answers it masked. */
   private async changed(flowId: string): Promise<FlowGraph> {
-    const graph = await this.getFlow(flowId);
+    const graph = await this.graphOf(flowId);
     this.engine.load(graph);
     this.notify(flowId);
-    return graph;
+    return maskGraph(graph, this.types);
   }
 }

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { DEFAULT_FLOW_SETTINGS } from '../../engine/flow/build';
 import { DEFAULT_RETRY, DEFAULT_SCHEDULING, FlowGraph, FlowSummary, type ProcessorConfig } from '../../engine/flow/schema';
-import { FlowStore, FlowStoreError, type NewProcessor } from './flow-store';
+import { FlowStore, FlowStoreError, type NewProcessor, type NewService } from './flow-store';
 import { MIGRATIONS_DIRS, migrate, migrationStatus } from './migrate';
 import { providerOf } from './client';
 
@@ -29,6 +29,11 @@ const proc = (name: string, extra: Partial<NewProcessor> = {}): NewProcessor => 
   ...extra,
 });
 const FIFO = { prioritizer: 'FIFO', expirationMs: 0 } as const;
+const pool = (name: string, properties: Record<string, unknown> = { url: 'postgresql://eu-db/shop', password: 'p@ss "wörd"' }): NewService => ({
+  type: 'PostgreSQLPool',
+  name,
+  properties,
+});
 
 function storeSuite(label: string, setup: () => Promise<{ url: string; teardown: () => Promise<void> }>) {
   describe(label, () => {
@@ -60,7 +65,7 @@ function storeSuite(label: string, setup: () => Promise<{ url: string; teardown:
 
     test('flows, processors and connections round-trip exactly', async () => {
       const flow = await store.createFlow('Round trip');
-      assert.deepEqual(flow, { id: flow.id, name: 'Round trip', settings: DEFAULT_FLOW_SETTINGS, processors: [], connections: [] });
+      assert.deepEqual(flow, { id: flow.id, name: 'Round trip', settings: DEFAULT_FLOW_SETTINGS, processors: [], connections: [], services: [] });
       const a = await store.addProcessor(flow.id, proc('A'));
       const b = await store.addProcessor(flow.id, proc('B', { properties: {}, autoTerminated: [], batchSize: 1, scheduling: undefined, retry: undefined }));
       assert.deepEqual(a, { id: a.id, runState: 'STOPPED', ...proc('A') });
@@ -71,7 +76,7 @@ function storeSuite(label: string, setup: () => Promise<{ url: string; teardown:
       assert.deepEqual([big.prioritizer, big.expirationMs], ['PRIORITY_ATTRIBUTE', 60_000]);
       assert.deepEqual([dflt.countThreshold, dflt.bytesThreshold, dflt.prioritizer, dflt.expirationMs], [10_000, 1024 ** 3, 'FIFO', 0]);
       const graph = await store.getFlow(flow.id);
-      assert.deepEqual(graph, { id: flow.id, name: 'Round trip', settings: DEFAULT_FLOW_SETTINGS, processors: [a, b], connections: [big, dflt] });
+      assert.deepEqual(graph, { id: flow.id, name: 'Round trip', settings: DEFAULT_FLOW_SETTINGS, processors: [a, b], connections: [big, dflt], services: [] });
       assert.deepEqual(FlowGraph.parse(graph), graph); // exactly the contract's shape, no extra keys
     });
 
@@ -112,7 +117,7 @@ function storeSuite(label: string, setup: () => Promise<{ url: string; teardown:
       await store.addConnection(flow.id, { sourceId: b.id, relationship: 'success', targetId: c.id });
       const ac = await store.addConnection(flow.id, { sourceId: a.id, relationship: 'failure', targetId: c.id });
       assert.equal(await store.deleteProcessor(flow.id, b.id), true);
-      assert.deepEqual(await store.getFlow(flow.id), { id: flow.id, name: 'Cascade', settings: DEFAULT_FLOW_SETTINGS, processors: [a, c], connections: [ac] });
+      assert.deepEqual(await store.getFlow(flow.id), { id: flow.id, name: 'Cascade', settings: DEFAULT_FLOW_SETTINGS, processors: [a, c], connections: [ac], services: [] });
       assert.equal(await store.deleteConnection(flow.id, ac.id), true);
       assert.deepEqual((await store.getFlow(flow.id))!.connections, []);
       assert.equal(await store.deleteFlow(flow.id), true);
@@ -154,7 +159,7 @@ function storeSuite(label: string, setup: () => Promise<{ url: string; teardown:
       assert.equal((await store.listFlows()).find((f) => f.id === first.id)!.running, false);
     });
 
-    test('every write to processors or connections bumps the flow updatedAt', async () => {
+    test('every write to processors, connections or services bumps the flow updatedAt', async () => {
       const flow = await store.createFlow('Touch');
       const writes: (() => Promise<unknown>)[] = [];
       let a!: ProcessorConfig;
@@ -166,6 +171,10 @@ function storeSuite(label: string, setup: () => Promise<{ url: string; teardown:
       writes.push(() => store.setRunState(flow.id, [a.id], 'RUNNING'));
       writes.push(() => store.deleteConnection(flow.id, connId));
       writes.push(() => store.deleteProcessor(flow.id, a.id));
+      let serviceId = '';
+      writes.push(async () => (serviceId = (await store.addService(flow.id, pool('S'))).id));
+      writes.push(() => store.updateService(flow.id, serviceId, { name: 'S2' }));
+      writes.push(() => store.deleteService(flow.id, serviceId));
       writes.push(() => store.updateFlow(flow.id, { name: 'Touched' }));
       for (const write of writes) {
         const before = await updatedAt(flow.id);
@@ -173,6 +182,69 @@ function storeSuite(label: string, setup: () => Promise<{ url: string; teardown:
         await write();
         assert.ok((await updatedAt(flow.id)) > before, `updatedAt not bumped by ${write.toString().slice(0, 60)}`);
       }
+    });
+
+    test('controller services: created in order, patched, scoped to their flow, deleted with the flow', async () => {
+      const flow = await store.createFlow('Services');
+      const other = await store.createFlow('Other services');
+      const eu = await store.addService(flow.id, pool('EU shop'));
+      const asia = await store.addService(flow.id, pool('Asia shop', { url: 'postgresql://asia-db/shop', poolSize: 4, tags: ['a', null] }));
+      assert.deepEqual(eu, { id: eu.id, ...pool('EU shop') });
+      assert.deepEqual((await store.getFlow(flow.id))!.services, [eu, asia], 'in creation order, properties exactly as saved');
+      assert.deepEqual(FlowGraph.parse(await store.getFlow(flow.id)), await store.getFlow(flow.id));
+
+      const renamed = await store.updateService(flow.id, eu.id, { name: 'EU orders' });
+      assert.deepEqual(renamed, { ...eu, name: 'EU orders' }, 'a name-only patch keeps the properties');
+      const reconfigured = await store.updateService(flow.id, eu.id, { properties: { url: 'postgresql://eu-db-2/shop' } });
+      assert.deepEqual(reconfigured, { ...eu, name: 'EU orders', properties: { url: 'postgresql://eu-db-2/shop' } });
+      assert.deepEqual(await store.updateService(flow.id, eu.id, {}), reconfigured);
+      assert.equal(await store.updateService(other.id, eu.id, { name: 'stolen' }), null, 'another flow cannot touch it');
+      assert.equal(await store.deleteService(other.id, eu.id), false);
+      await assert.rejects(store.addService('nope', pool('x')), (e) => e instanceof FlowStoreError && e.code === 'NOT_FOUND');
+
+      assert.equal(await store.deleteService(flow.id, asia.id), true);
+      assert.deepEqual((await store.getFlow(flow.id))!.services, [reconfigured]);
+      assert.equal(await store.deleteFlow(flow.id), true);
+      assert.equal(await store.updateService(flow.id, eu.id, { name: 'gone' }), null, 'went with the flow');
+    });
+
+    test('importFlow remaps service ids in the properties that reference services', async () => {
+      const source = {
+        name: 'With services',
+        services: [{ id: 'db', ...pool('Orders DB') }],
+        // `note` happens to hold the same text as the service id: it is not a reference, so it stays
+        processors: [{ id: 'q', ...proc('Query', { properties: { database: 'db', note: 'db' } }) }],
+        connections: [],
+      };
+      const imported = await store.importFlow(source, { serviceRefs: (type) => (type === 'GenerateRecords' ? ['database'] : []) });
+      const [service] = imported.services;
+      assert.notEqual(service.id, 'db');
+      assert.deepEqual(service, { id: service.id, ...pool('Orders DB') });
+      assert.deepEqual(imported.processors[0].properties, { database: service.id, note: 'db' });
+    });
+
+    test('processor state: saved, replaced, cleared, scoped to its flow, deleted with its processor', async () => {
+      const flow = await store.createFlow('State');
+      const [a, b] = [await store.addProcessor(flow.id, proc('A')), await store.addProcessor(flow.id, proc('B'))];
+      const states = store.states;
+      assert.equal(await states.load(flow.id, a.id), undefined, 'no state before the first commit');
+      const watermark = { table: 'orders', column: 'updated_at', value: '2026-11-25T01:02:03.456Z', offsets: { '0': 42, '1': 7 } };
+      await states.save(flow.id, a.id, watermark);
+      assert.deepEqual(await states.load(flow.id, a.id), watermark);
+      await states.save(flow.id, a.id, 17);
+      assert.equal(await states.load(flow.id, a.id), 17, 'replaced; a bare number is a state too');
+      await states.save(flow.id, b.id, null);
+      assert.equal(await states.load(flow.id, b.id), null, 'null is a state, distinct from none');
+      assert.equal(await states.load('another-flow', a.id), undefined, 'read only through its own flow');
+      await states.save(flow.id, b.id, undefined);
+      assert.equal(await states.load(flow.id, b.id), undefined, 'undefined clears');
+
+      assert.equal(await store.deleteProcessor(flow.id, a.id), true);
+      const again = await store.addProcessor(flow.id, proc('A again'));
+      assert.equal(await states.load(flow.id, a.id), undefined, 'deleting the processor deleted its state');
+      await states.save(flow.id, again.id, ['x']);
+      assert.equal(await store.deleteFlow(flow.id), true);
+      assert.equal(await states.load(flow.id, again.id), undefined, 'and deleting the flow too');
     });
 
     test('unknown ids: null, false or a FlowStoreError', async () => {
@@ -191,7 +263,7 @@ function storeSuite(label: string, setup: () => Promise<{ url: string; teardown:
       assert.equal((await store.getFlow(other.id))!.processors[0].runState, 'STOPPED');
       await assert.rejects(store.addProcessor('nope', proc('x')), (e) => e instanceof FlowStoreError && e.code === 'NOT_FOUND');
       await assert.rejects(store.addConnection(flow.id, { sourceId: stranger.id, relationship: 'r', targetId: stranger.id }), FlowStoreError);
-      assert.deepEqual(await store.getFlow(flow.id), { id: flow.id, name: 'Known', settings: DEFAULT_FLOW_SETTINGS, processors: [], connections: [] });
+      assert.deepEqual(await store.getFlow(flow.id), { id: flow.id, name: 'Known', settings: DEFAULT_FLOW_SETTINGS, processors: [], connections: [], services: [] });
     });
   });
 }

@@ -1,19 +1,31 @@
-import {
-  DEFAULT_BATCH_SIZE,
-  DEFAULT_RETRY,
-  DEFAULT_SCHEDULING,
-  RetryPolicy,
-  Scheduling,
-  type ConnectionConfig,
-  type FlowGraph,
-  type FlowSettings,
-  type FlowSummary,
-  type ProcessorConfig,
-  type RunState,
-} from '../../engine/flow/schema';
-import type { Connection as ConnectionRow, Flow as FlowRow, Prisma as P, Processor as ProcessorRow } from '../generated/sqlite/client';
+import type { FlowGraph, FlowSettings, FlowSummary, ConnectionConfig, ProcessorConfig, RunState, ServiceConfig } from '../../engine/flow/schema';
+import type { Flow as FlowRow, Prisma as P } from '../generated/sqlite/client';
 import { DEFAULT_DATABASE_URL, openPrisma, type Prisma } from './client';
+import {
+  BY_CREATION,
+  connectionData,
+  json,
+  newConnectionRow,
+  newProcessorRow,
+  processorData,
+  serviceData,
+  toConnection,
+  toProcessor,
+  toService,
+  toSettings,
+  type ConnectionPatch,
+  type ImportGraph,
+  type ImportOptions,
+  type NewConnection,
+  type NewProcessor,
+  type NewService,
+  type ProcessorPatch,
+  type ServicePatch,
+} from './flow-rows';
 import { migrate } from './migrate';
+import { PrismaStateStore } from './state-store';
+
+export type { ConnectionPatch, ImportGraph, ImportOptions, NewConnection, NewProcessor, NewService, ProcessorPatch, ServicePatch } from './flow-rows';
 
 /** Thrown when a write names something that is not there (unknown flow, endpoint outside the flow). */
 export class FlowStoreError extends Error {
@@ -26,117 +38,16 @@ export class FlowStoreError extends Error {
   }
 }
 
-type ProcessorDefaults = 'batchSize' | 'scheduling' | 'retry';
-export type NewProcessor = Omit<ProcessorConfig, 'id' | 'runState' | ProcessorDefaults> & Partial<Pick<ProcessorConfig, ProcessorDefaults>>;
-export type ProcessorPatch = Partial<Omit<ProcessorConfig, 'id' | 'type'>>;
-type ConnectionSettingsKey = 'countThreshold' | 'bytesThreshold' | 'prioritizer' | 'expirationMs';
-/** Thresholds left out come from the flow's settings; FIFO and no expiration by default. */
-export type NewConnection = Omit<ConnectionConfig, 'id' | ConnectionSettingsKey> & Partial<Pick<ConnectionConfig, ConnectionSettingsKey>>;
-export type ConnectionPatch = Partial<Pick<ConnectionConfig, ConnectionSettingsKey>>;
-/** A graph to import: ids are optional and replaced; connections name their endpoints by the imported ids. */
-export interface ImportGraph {
-  name: string;
-  settings?: FlowSettings;
-  processors: (NewProcessor & { id?: string; runState?: RunState })[];
-  connections: (NewConnection & { id?: string })[];
-}
-
 type Tx = P.TransactionClient;
-
-// Creation order is the graph's order: cuid() ids grow within a process, so they break createdAt ties.
-const BY_CREATION: { createdAt?: 'asc'; id?: 'asc' }[] = [{ createdAt: 'asc' }, { id: 'asc' }];
-
-function toProcessor(r: ProcessorRow): ProcessorConfig {
-  return {
-    id: r.id,
-    type: r.type,
-    name: r.name,
-    position: { x: r.x, y: r.y },
-    properties: r.properties as Record<string, unknown>,
-    autoTerminated: r.autoTerminated as string[],
-    batchSize: r.batchSize,
-    // JSON columns: rows written before a field existed read as the defaults
-    scheduling: Scheduling.safeParse({ ...DEFAULT_SCHEDULING, ...(r.scheduling as object | null) }).data ?? DEFAULT_SCHEDULING,
-    retry: RetryPolicy.safeParse({ ...DEFAULT_RETRY, ...(r.retry as object | null) }).data ?? DEFAULT_RETRY,
-    runState: r.runState as RunState,
-  };
-}
-
-function toSettings(r: FlowRow): FlowSettings {
-  return { countThreshold: r.countThreshold, bytesThreshold: Number(r.bytesThreshold) };
-}
-
-function toConnection(r: ConnectionRow): ConnectionConfig {
-  return {
-    id: r.id,
-    sourceId: r.sourceId,
-    relationship: r.relationship,
-    targetId: r.targetId,
-    countThreshold: r.countThreshold,
-    // BIGINT in both databases; at most 1 TiB, far inside Number's exact range
-    bytesThreshold: Number(r.bytesThreshold),
-    prioritizer: r.prioritizer as ConnectionConfig['prioritizer'],
-    expirationMs: r.expirationMs,
-  };
-}
-
-const json = (v: unknown) => v as P.InputJsonValue;
-
-function processorData(p: ProcessorPatch) {
-  return {
-    ...(p.name !== undefined && { name: p.name }),
-    ...(p.position !== undefined && { x: p.position.x, y: p.position.y }),
-    ...(p.properties !== undefined && { properties: json(p.properties) }),
-    ...(p.autoTerminated !== undefined && { autoTerminated: json(p.autoTerminated) }),
-    ...(p.batchSize !== undefined && { batchSize: p.batchSize }),
-    ...(p.scheduling !== undefined && { scheduling: json(p.scheduling) }),
-    ...(p.retry !== undefined && { retry: json(p.retry) }),
-    ...(p.runState !== undefined && { runState: p.runState }),
-  };
-}
-
-/** The row of a new processor: the given fields, defaults for the rest. */
-function newProcessorRow(flowId: string, p: NewProcessor) {
-  return {
-    flowId,
-    type: p.type,
-    name: p.name,
-    x: p.position.x,
-    y: p.position.y,
-    properties: json(p.properties),
-    autoTerminated: json(p.autoTerminated),
-    batchSize: p.batchSize ?? DEFAULT_BATCH_SIZE,
-    scheduling: json(p.scheduling ?? DEFAULT_SCHEDULING),
-    retry: json(p.retry ?? DEFAULT_RETRY),
-  };
-}
-
-/** The row of a new connection: thresholds default to the flow's settings. */
-function newConnectionRow(flowId: string, c: NewConnection, settings: FlowSettings) {
-  return {
-    flowId,
-    sourceId: c.sourceId,
-    relationship: c.relationship,
-    targetId: c.targetId,
-    countThreshold: c.countThreshold ?? settings.countThreshold,
-    bytesThreshold: c.bytesThreshold ?? settings.bytesThreshold,
-    prioritizer: c.prioritizer ?? 'FIFO',
-    expirationMs: c.expirationMs ?? 0,
-  };
-}
-
-function connectionData(patch: ConnectionPatch) {
-  return {
-    ...(patch.countThreshold !== undefined && { countThreshold: patch.countThreshold }),
-    ...(patch.bytesThreshold !== undefined && { bytesThreshold: patch.bytesThreshold }),
-    ...(patch.prioritizer !== undefined && { prioritizer: patch.prioritizer }),
-    ...(patch.expirationMs !== undefined && { expirationMs: patch.expirationMs }),
-  };
-}
 
 /** Flow graphs persisted with Prisma (SQLite or PostgreSQL), mapped to the zod types of engine/flow/schema. */
 export class FlowStore {
-  private constructor(private readonly prisma: Prisma) {}
+  /** Processors' committed state, for the engine (goes with the processor when it is deleted). */
+  readonly states: PrismaStateStore;
+
+  private constructor(private readonly prisma: Prisma) {
+    this.states = new PrismaStateStore(prisma);
+  }
 
   /** Migrates the database first, so a fresh file or database just works. */
   static async open(databaseUrl: string = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL): Promise<FlowStore> {
@@ -190,7 +101,7 @@ export class FlowStore {
   }
 
   async deleteFlow(id: string): Promise<boolean> {
-    // processors and connections go with it (ON DELETE CASCADE)
+    // processors (with their state), connections and services go with it (ON DELETE CASCADE)
     return (await this.prisma.flow.deleteMany({ where: { id } })).count > 0;
   }
 
@@ -214,7 +125,7 @@ export class FlowStore {
 
   async deleteProcessor(flowId: string, id: string): Promise<boolean> {
     return this.prisma.$transaction(async (tx) => {
-      // its connections go with it (ON DELETE CASCADE on both endpoints)
+      // its connections (ON DELETE CASCADE on both endpoints) and its state go with it
       const { count } = await tx.processor.deleteMany({ where: { id, flowId } });
       if (count) await this.touch(tx, flowId);
       return count > 0;
@@ -251,6 +162,35 @@ export class FlowStore {
     });
   }
 
+  async addService(flowId: string, s: NewService): Promise<ServiceConfig> {
+    return this.prisma.$transaction(async (tx) => {
+      await this.touch(tx, flowId, true);
+      return toService(await tx.controllerService.create({ data: { flowId, type: s.type, name: s.name, properties: json(s.properties) } }));
+    });
+  }
+
+  async updateService(flowId: string, id: string, patch: ServicePatch): Promise<ServiceConfig | null> {
+    return this.prisma.$transaction(async (tx) => {
+      const data = serviceData(patch);
+      const where = { id, flowId };
+      const found = Object.keys(data).length
+        ? (await tx.controllerService.updateMany({ where, data })).count
+        : await tx.controllerService.count({ where });
+      if (!found) return null;
+      await this.touch(tx, flowId);
+      return toService(await tx.controllerService.findUniqueOrThrow({ where: { id } }));
+    });
+  }
+
+  /** Whether processors still name the service is the caller's rule (it knows the specs). */
+  async deleteService(flowId: string, id: string): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.controllerService.deleteMany({ where: { id, flowId } });
+      if (count) await this.touch(tx, flowId);
+      return count > 0;
+    });
+  }
+
   /** Persist the desired state of some processors of a flow (ids outside the flow are ignored). */
   async setRunState(flowId: string, processorIds: string[], state: RunState): Promise<void> {
     if (processorIds.length === 0) return;
@@ -261,16 +201,27 @@ export class FlowStore {
   }
 
   /**
-   * Create a new flow from a graph (the demo flow, an exported flow): every id is fresh and connection
-   * endpoints are remapped. Processors come in STOPPED, whatever the graph says: an import never starts work.
+   * Create a new flow from a graph (the demo flow, an exported flow): every id is fresh; connection
+   * endpoints and the processors' service references are remapped. Processors come in STOPPED,
+   * whatever the graph says: an import never starts work.
    */
-  async importFlow(graph: ImportGraph): Promise<FlowGraph> {
+  async importFlow(graph: ImportGraph, options: ImportOptions = {}): Promise<FlowGraph> {
     return this.prisma.$transaction(async (tx) => {
       const flow = await tx.flow.create({ data: { name: graph.name, ...graph.settings } });
-      const ids = new Map<string, string>();
       // one at a time: each insert returns its new id, and creation order is the graph's order
+      const serviceIds = new Map<string, string>();
+      for (const s of graph.services ?? []) {
+        const row = await tx.controllerService.create({ data: { flowId: flow.id, type: s.type, name: s.name, properties: json(s.properties) } });
+        if (s.id !== undefined) serviceIds.set(s.id, row.id);
+      }
+      const ids = new Map<string, string>();
       for (const p of graph.processors) {
-        const row = await tx.processor.create({ data: newProcessorRow(flow.id, p) });
+        const properties = { ...p.properties };
+        for (const key of options.serviceRefs?.(p.type) ?? []) {
+          const value = properties[key];
+          if (typeof value === 'string' && value !== '') properties[key] = serviceIds.get(value) ?? value;
+        }
+        const row = await tx.processor.create({ data: newProcessorRow(flow.id, { ...p, properties }) });
         if (p.id !== undefined) ids.set(p.id, row.id);
       }
       const endpoint = (old: string) => {
@@ -289,7 +240,11 @@ export class FlowStore {
   private async readFlow(db: Tx, id: string): Promise<FlowGraph | null> {
     const flow = await db.flow.findUnique({
       where: { id },
-      include: { processors: { orderBy: BY_CREATION }, connections: { orderBy: BY_CREATION } },
+      include: {
+        processors: { orderBy: BY_CREATION },
+        connections: { orderBy: BY_CREATION },
+        services: { orderBy: BY_CREATION },
+      },
     });
     if (!flow) return null;
     return {
@@ -298,11 +253,11 @@ export class FlowStore {
       settings: toSettings(flow),
       processors: flow.processors.map(toProcessor),
       connections: flow.connections.map(toConnection),
-      services: [],
+      services: flow.services.map(toService),
     };
   }
 
-  /** Bump the flow's updatedAt (every write to its processors or connections is a change of the flow); returns the flow. */
+  /** Bump the flow's updatedAt (every write to its processors, connections or services is a change of the flow); returns the flow. */
   private async touch(tx: Tx, flowId: string, mustExist = false): Promise<FlowRow | undefined> {
     const { count } = await tx.flow.updateMany({ where: { id: flowId }, data: { updatedAt: new Date() } });
     if (!count) {

@@ -7,6 +7,11 @@ import invokeHttp from './invoke-http/runtime';
 import listenHttp from './listen-http/runtime';
 import routeOnField from './route-on-field/runtime';
 import setField from './set-field/runtime';
+import splitRecord from './split-record/runtime';
+import mergeRecord from './merge-record/runtime';
+import validateRecord from './validate-record/runtime';
+import deduplicateRecord from './deduplicate-record/runtime';
+import updateAttribute from './update-attribute/runtime';
 import transform from './transform/runtime';
 
 /** Every processor's runtime (Node only). Each spec in specs.ts has exactly one here. */
@@ -20,4 +25,9 @@ export const processorImplementations: readonly ProcessorImplementation[] = [
   count,
   listenHttp,
   invokeHttp,
+  splitRecord,
+  mergeRecord,
+  validateRecord,
+  deduplicateRecord,
+  updateAttribute,
 ];

@@ -7,6 +7,11 @@ import { invokeHttpSpec } from './invoke-http/spec';
 import { listenHttpSpec } from './listen-http/spec';
 import { routeOnFieldSpec } from './route-on-field/spec';
 import { setFieldSpec } from './set-field/spec';
+import { splitRecordSpec } from './split-record/spec';
+import { mergeRecordSpec } from './merge-record/spec';
+import { validateRecordSpec } from './validate-record/spec';
+import { deduplicateRecordSpec } from './deduplicate-record/spec';
+import { updateAttributeSpec } from './update-attribute/spec';
 import { transformSpec } from './transform/spec';
 
 /** Every processor type's spec (browser-safe): the palette, the forms and validation read this. */
@@ -20,6 +25,11 @@ export const processorSpecs: readonly AnySpec[] = [
   countSpec,
   listenHttpSpec,
   invokeHttpSpec,
+  splitRecordSpec,
+  mergeRecordSpec,
+  validateRecordSpec,
+  deduplicateRecordSpec,
+  updateAttributeSpec,
 ];
 
 const byType = new Map(processorSpecs.map((s) => [s.type, s]));

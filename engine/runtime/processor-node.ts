@@ -47,6 +47,10 @@ export class ProcessorNode {
   private cron?: Cron;
   private retry?: RetrySettings;
   private consecutiveFailures = 0;
+  /** Per input connection, how many records the last trigger that took from it left there (requeued). */
+  private readonly held = new WeakMap<Connection, number>();
+  /** The yield came with requeued records: it ends early when an input holds more than those (readyAt). */
+  private yieldEndsOnInput = false;
   private nextInput = 0;
   /** The processor's committed state, and the save of it in flight (saves run one after another). */
   private stateValue: unknown;
@@ -87,6 +91,10 @@ export class ProcessorNode {
   /** 'ready' if the scheduler may trigger it now; otherwise the earliest time it might be, or 'never' (until woken). */
   readyAt(now: number): number | 'ready' | 'never' {
     if (this.state !== 'RUNNING' || this.tasks.size >= this.config.scheduling.concurrency) return 'never';
+    if (this.yieldEndsOnInput && this.yieldUntil > now && this.hasNewInput()) {
+      // records beyond those it left in its queue (a bin waiting to fill) may be what it waits for
+      this.yieldUntil = 0;
+    }
     const waitUntil = Math.max(this.penalizedUntil, this.yieldUntil, this.nextRunAt);
     if (waitUntil > now) return waitUntil;
     if (this.backPressured) return 'never';
@@ -208,6 +216,11 @@ export class ProcessorNode {
     else if (this.cron) this.nextRunAt = this.cron.nextRun(new Date(now))?.getTime() ?? Infinity;
   }
 
+  /** Whether an input connection has records besides those the processor left there. */
+  private hasNewInput(): boolean {
+    return this.inputs.some((connection) => connection.size > (this.held.get(connection) ?? 0));
+  }
+
   /** Round-robin over the input connections that have records. */
   private takeBatch(now: number): Batch | undefined {
     for (let i = 0; i < this.inputs.length; i++) {
@@ -229,11 +242,14 @@ export class ProcessorNode {
       return this.rollback(batch, error, now, session);
     }
     const taken = batch?.records ?? [];
-    this.counters.in += taken.length;
+    const held = batch && result.requeued.length > 0 ? pick(batch, result.requeued) : undefined;
+    // records the processor left in its queue count as input once, when they finally leave it
+    this.counters.in += taken.length - (held?.records.length ?? 0);
     if (batch) for (const size of batch.sizes) this.counters.bytesIn += size;
+    if (held) for (const size of held.sizes) this.counters.bytesIn -= size;
     this.counters.out += result.out;
     this.counters.bytesOut += result.bytesOut;
-    this.counters.processed += taken.length + result.created;
+    this.counters.processed += taken.length - (held?.records.length ?? 0) + result.created;
     this.consecutiveFailures = 0;
     if (session.yieldMs > 0) this.yieldUntil = Math.max(this.yieldUntil, now + session.yieldMs);
     if (batch && result.retried.length > 0) {
@@ -242,6 +258,10 @@ export class ProcessorNode {
       const backoff = Math.min(this.config.retry.backoffMs * 2 ** (result.attempt - 1), MAX_RETRY_BACKOFF_MS);
       this.yieldUntil = Math.max(this.yieldUntil, now + backoff);
     }
+    // last, so the held records are the head of the queue again, as they were taken
+    if (held) batch!.connection.requeue(held);
+    if (batch) this.held.set(batch.connection, held?.records.length ?? 0);
+    this.yieldEndsOnInput = held !== undefined && result.retried.length === 0;
     if (session.pendingState) this.saveState(session.pendingState.value);
     if (session.committedCallbacks) this.runCallbacks(session.committedCallbacks, undefined);
   }
@@ -280,6 +300,16 @@ export class ProcessorNode {
     this.penalizedUntil = now + penalty;
     this.bulletin('ERROR', `${errorMessage(error)} (batch of ${batch?.records.length ?? 0} rolled back; retry in ${penalty} ms)`);
   }
+}
+
+/** The records at these positions of a batch, with their enqueue times and sizes. */
+function pick(batch: Queued, positions: readonly number[]): Queued {
+  if (positions.length === batch.records.length) return batch;
+  return {
+    records: positions.map((i) => batch.records[i]),
+    enqueuedAt: positions.map((i) => batch.enqueuedAt[i]),
+    sizes: positions.map((i) => batch.sizes[i]),
+  };
 }
 
 export function errorMessage(error: unknown): string {

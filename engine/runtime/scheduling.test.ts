@@ -53,7 +53,28 @@ const broken = implement(brokenSpec, () => {
   throw new Error('cannot reach the warehouse');
 });
 
-const newEngine = testEngines([flaky, broken]);
+const gatherSpec = defineProcessor({
+  type: 'Gather',
+  version: 1,
+  category: 'Utility',
+  summary: 'test only',
+  input: 'required',
+  properties: z.object({ count: z.number() }),
+  relationships: [{ name: 'success', description: 'all at once' }],
+});
+/** Leaves records in its queue until `count` are there, then passes them on together. */
+const gather = implement(gatherSpec, ({ props }) => ({
+  onTrigger(batch, session) {
+    const complete = batch.length >= props.count;
+    for (const record of batch) {
+      if (complete) session.transfer(record, 'success');
+      else session.requeue(record);
+    }
+    if (!complete) session.yield(60_000);
+  },
+}));
+
+const newEngine = testEngines([flaky, broken, gather]);
 
 test('retry: records routed to a retry relationship come back with a count, then pass or fail for good', async () => {
   const run = runProcessor(flaky).props({ failures: 2 }).retry({ relationships: ['failure'], maxRetries: 1, backoffMs: 0 }).enqueue([{ n: 1 }, { n: 2 }, { n: 3 }]);
@@ -227,4 +248,31 @@ test('a processor whose start fails stays stopped, with the reason as a bulletin
   assert.equal(sink.state, 'STOPPED');
   assert.match(sink.bulletins[0].message, /start failed: cannot reach the warehouse/);
   await engine.stop('broken');
+});
+
+test('requeue: records wait in the input queue, in order, and new input ends the yield', async () => {
+  const engine = newEngine();
+  engine.load(flowGraph({
+    id: 'gather',
+    processors: [
+      processorConfig({ id: 'gen', type: 'GenerateRecords', properties: { template: '{"n": $i}', rate: 20, limit: 3 } }),
+      processorConfig({ id: 'gather', type: 'Gather', properties: { count: 3 } }),
+      processorConfig({ id: 'sink', type: 'Inspect', properties: { keep: 10 } }),
+    ],
+    connections: [
+      connectionConfig({ id: 'a', sourceId: 'gen', relationship: 'success', targetId: 'gather' }),
+      connectionConfig({ id: 'b', sourceId: 'gather', relationship: 'success', targetId: 'sink' }),
+    ],
+  }));
+  const started = Date.now();
+  await engine.start('gather');
+  await until(() => engine.stats('gather').processors.sink.in === 3);
+  // the generator makes one record per 50 ms; waiting out the 60 s yield would time the test out
+  assert.ok(Date.now() - started < 5_000);
+  const view = engine.stats('gather').processors.sink.view as InspectView;
+  assert.deepEqual(view.records.map((r) => (r.content as { n: number }).n), [0, 1, 2]);
+  const stats = engine.stats('gather').processors.gather;
+  assert.equal(stats.in, 3, 'records taken and requeued are counted once, when they leave');
+  assert.equal(stats.errors, 0);
+  assert.equal(stats.penalizedUntil, undefined);
 });

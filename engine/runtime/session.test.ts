@@ -77,3 +77,36 @@ test('records routed out of order, updated and cloned all land once, in input or
   session.commit();
   assert.deepEqual(out.poll(10).records.map((r) => (r.content as { n: number }).n), [0, 10, 3, 0]);
 });
+
+test('requeued inputs are listed by position and delivered nowhere; created records cannot be requeued', () => {
+  const out = connection('s', 'success');
+  const inputs = [createRecord(0), createRecord(1), createRecord(2)];
+  const session = new Session(inputs, new Map([['success', [out]]]), Date.now());
+  session.requeue(inputs[0]);
+  session.transfer(inputs[1], 'success');
+  session.requeue(inputs[2]);
+  const made = session.create('new');
+  assert.throws(() => session.requeue(made), /only input records can be requeued/);
+  session.drop(made);
+  const result = session.commit();
+  assert.deepEqual(result.requeued, [0, 2]);
+  assert.deepEqual(out.poll(10).records.map((r) => r.content), [1]);
+
+  const all = new Session(inputs, new Map([['success', [out]]]), Date.now());
+  for (const record of inputs) all.requeue(record);
+  assert.deepEqual(all.commit().requeued, [0, 1, 2]);
+});
+
+test('update removes attributes before setting; create records its parents', () => {
+  const out = connection('s', 'success');
+  const a = createRecord({}, { keep: '1', gone: '2', reset: 'old' });
+  const b = createRecord({});
+  const session = new Session([a, b], new Map([['success', [out]]]), Date.now());
+  const updated = session.update(a, { removeAttributes: ['gone', 'reset', 'absent'], attributes: { reset: 'new' } });
+  assert.deepEqual(updated.attributes, { keep: '1', reset: 'new' });
+  assert.equal(session.update(b, { removeAttributes: ['absent'] }).attributes, b.attributes, 'nothing to remove: same object');
+  const merged = session.create([1, 2], {}, [a, b]);
+  assert.deepEqual(merged.parents, [a.id, b.id]);
+  for (const record of [updated, b, merged]) session.transfer(record, 'success');
+  session.commit();
+});

@@ -1,4 +1,4 @@
-import type { ProcessSession } from '../sdk/define-processor';
+import type { ProcessSession, RecordChange } from '../sdk/define-processor';
 import { createRecord, nextRecordId, type FlowRecord } from '../sdk/record';
 import type { Connection } from './connection';
 
@@ -17,6 +17,8 @@ export interface CommitResult {
   retried: FlowRecord[];
   /** The highest attempt number among `retried` (1 for a first retry). */
   attempt: number;
+  /** Positions in the input batch of the records the processor requeued (left in the input queue), in order. */
+  requeued: number[];
 }
 
 export interface RetrySettings {
@@ -78,8 +80,9 @@ export class Session implements ProcessSession<string> {
     this.transfer(this.update(record, { attributes }), 'failure');
   }
 
-  create(content: unknown, attributes: Record<string, string> = {}): FlowRecord {
-    return this.add(createRecord(content, attributes, [], this.now));
+  create(content: unknown, attributes?: Record<string, string>, parents?: readonly FlowRecord[]): FlowRecord {
+    // undefined picks createRecord's shared empty attributes and parents: no allocation per record
+    return this.add(createRecord(content, attributes, parents?.map((p) => p.id), this.now));
   }
 
   clone(record: FlowRecord): FlowRecord {
@@ -87,19 +90,24 @@ export class Session implements ProcessSession<string> {
     return this.add({ ...original, id: nextRecordId(), parents: [original.id] });
   }
 
-  update(record: FlowRecord, change: { content?: unknown; attributes?: Record<string, string> }): FlowRecord {
+  update(record: FlowRecord, change: RecordChange): FlowRecord {
     const slot = this.slotOf(record);
     const latest = this.records[slot];
     const hasContent = 'content' in change;
+    const kept = change.removeAttributes ? withoutAttributes(latest.attributes, change.removeAttributes) : latest.attributes;
     const updated: FlowRecord = {
       id: latest.id,
-      attributes: change.attributes ? { ...latest.attributes, ...change.attributes } : latest.attributes,
+      attributes: change.attributes ? { ...kept, ...change.attributes } : kept,
       content: hasContent ? change.content : latest.content,
       parents: latest.parents,
       entryTime: latest.entryTime,
     };
     this.records[slot] = updated;
     return updated;
+  }
+
+  requeue(record: FlowRecord): void {
+    this.route(record, REQUEUE);
   }
 
   yield(ms: number): void {
@@ -121,12 +129,13 @@ export class Session implements ProcessSession<string> {
   /**
    * Check every record was routed, then hand them to the connections. A relationship with several
    * connections gets a copy (new id, same content) in each after the first. Input records routed to
-   * a retry relationship with attempts left are returned instead, unchanged but for their count.
+   * a retry relationship with attempts left are returned instead, unchanged but for their count;
+   * requeued ones are only listed (by position in the batch), for the node to put back as taken.
    */
   commit(retry?: RetrySettings): CommitResult {
     const records = this.records;
     const created = records.length - this.inputs.length;
-    const result: CommitResult = { out: 0, bytesOut: 0, dropped: 0, created, retried: [], attempt: 0 };
+    const result: CommitResult = { out: 0, bytesOut: 0, dropped: 0, created, retried: [], attempt: 0, requeued: [] };
     const unrouted = records.length - this.routedCount;
     if (unrouted > 0) {
       throw new Error(`${unrouted} record(s) were neither transferred nor dropped; the session cannot commit`);
@@ -136,6 +145,7 @@ export class Session implements ProcessSession<string> {
     // fast path: the whole session went one way (most triggers), so the records array is the batch
     if (common !== MIXED && !retry?.relationships.has(common)) {
       if (common === DROP) result.dropped = records.length;
+      else if (common === REQUEUE) result.requeued = records.map((_, slot) => slot);
       else this.deliver(common, withoutRetryCounts(records), result);
       return result;
     }
@@ -144,6 +154,10 @@ export class Session implements ProcessSession<string> {
       const to = this.destinations[slot]!;
       if (to === DROP) {
         result.dropped++;
+        continue;
+      }
+      if (to === REQUEUE) {
+        result.requeued.push(slot);
         continue;
       }
       const original = slot < this.inputs.length ? this.inputs[slot] : undefined;
@@ -188,6 +202,7 @@ export class Session implements ProcessSession<string> {
   private route(record: FlowRecord, to: string): void {
     const slot = this.slotOf(record);
     if (this.destinations[slot] !== undefined) throw new Error(`record ${record.id} was already routed in this session`);
+    if (to === REQUEUE && slot >= this.inputs.length) throw new Error(`record ${record.id} was created in this session; only input records can be requeued`);
     this.destinations[slot] = to;
     this.routedCount++;
     if (this.commonDestination === undefined) this.commonDestination = to;
@@ -209,6 +224,14 @@ export class Session implements ProcessSession<string> {
   }
 }
 
+/** The attributes without the named ones; the same object when none of them is there. */
+function withoutAttributes(attributes: Readonly<Record<string, string>>, names: readonly string[]): Readonly<Record<string, string>> {
+  if (!names.some((name) => name in attributes)) return attributes;
+  const kept: Record<string, string> = {};
+  for (const key in attributes) if (!names.includes(key)) kept[key] = attributes[key];
+  return kept;
+}
+
 /** Leaving the processor that retried them, records lose their retry count (in place: the array is the session's). */
 function withoutRetryCounts(records: FlowRecord[]): FlowRecord[] {
   for (let i = 0; i < records.length; i++) {
@@ -221,6 +244,10 @@ function withoutRetryCounts(records: FlowRecord[]): FlowRecord[] {
   return records;
 }
 
-/** Markers no relationship can be named (they are not words): records removed on purpose; mixed routing. */
+/**
+ * Markers no relationship can be named (they are not words): records removed on purpose; input
+ * records left in the input queue; mixed routing.
+ */
 const DROP = '\0drop';
+const REQUEUE = '\0requeue';
 const MIXED = '\0mixed';

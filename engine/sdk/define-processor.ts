@@ -87,6 +87,13 @@ export function relationshipsOf(spec: AnySpec, props: unknown): string[] {
   return names;
 }
 
+/** What `session.update` changes in a record. */
+export interface RecordChange {
+  readonly content?: unknown;
+  readonly attributes?: Record<string, string>;
+  readonly removeAttributes?: readonly string[];
+}
+
 /**
  * The session a processor routes through. The engine owns it: it commits when onTrigger returns and
  * rolls back (records return to the input queue, the processor is penalized) when it throws. Every
@@ -102,12 +109,27 @@ export interface ProcessSession<R extends string = string> {
   fail(record: FlowRecord, reason: string): void;
   /** Remove a record from the flow on purpose (a sink consumed it, a filter rejected it). */
   drop(record: FlowRecord): void;
-  /** A new record with no parent (sources). */
-  create(content: unknown, attributes?: Record<string, string>): FlowRecord;
+  /**
+   * A new record: with no parent (sources), or made from several records of this session (a merge),
+   * which become its lineage.
+   */
+  create(content: unknown, attributes?: Record<string, string>, parents?: readonly FlowRecord[]): FlowRecord;
   /** A copy with a new id (lineage: this record), to route to a second place. */
   clone(record: FlowRecord): FlowRecord;
-  /** The same record (same id and lineage) with new content and/or added attributes. */
-  update(record: FlowRecord, change: { content?: unknown; attributes?: Record<string, string> }): FlowRecord;
+  /**
+   * The same record (same id and lineage) with new content and/or changed attributes: the names in
+   * `removeAttributes` are removed first, then `attributes` are set.
+   */
+  update(record: FlowRecord, change: RecordChange): FlowRecord;
+  /**
+   * Leave an input record in the input queue, unchanged, for a later trigger (NiFi's transfer of a
+   * FlowFile without a relationship). For processors that gather records over several triggers,
+   * like MergeRecord's bins: the records wait where they are counted, back-pressure upstream and
+   * survive a restart, not in the processor's memory. They return to the head of their queue, in
+   * order, without penalty. Yield as well, or the processor is triggered again at once; the yield
+   * ends early when new records arrive.
+   */
+  requeue(record: FlowRecord): void;
   /** Do not schedule this processor again for `ms` (a source with nothing to do, a rate limit). */
   yield(ms: number): void;
   /**

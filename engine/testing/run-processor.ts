@@ -139,5 +139,5 @@ const FLOW_ID = 'test-flow';
 const NODE_ID = 'under-test';
 
 function isRecord(value: unknown): value is FlowRecord {
-  return typeof value === 'object' && value !== null && 'id' in value && 'entryTime' in value && 'size' in value;
+  return typeof value === 'object' && value !== null && 'id' in value && 'entryTime' in value && 'parents' in value;
 }

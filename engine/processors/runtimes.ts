@@ -1,5 +1,8 @@
 import type { ProcessorImplementation } from '../sdk';
+import convertRecord from './convert-record/runtime';
 import count from './count/runtime';
+import getFile from './get-file/runtime';
+import putFile from './put-file/runtime';
 import delay from './delay/runtime';
 import generateRecords from './generate-records/runtime';
 import inspect from './inspect/runtime';
@@ -30,4 +33,7 @@ export const processorImplementations: readonly ProcessorImplementation[] = [
   validateRecord,
   deduplicateRecord,
   updateAttribute,
+  getFile,
+  putFile,
+  convertRecord,
 ];

@@ -1,5 +1,8 @@
 import type { AnySpec } from '../sdk';
+import { convertRecordSpec } from './convert-record/spec';
 import { countSpec } from './count/spec';
+import { getFileSpec } from './get-file/spec';
+import { putFileSpec } from './put-file/spec';
 import { delaySpec } from './delay/spec';
 import { generateRecordsSpec } from './generate-records/spec';
 import { inspectSpec } from './inspect/spec';
@@ -30,6 +33,9 @@ export const processorSpecs: readonly AnySpec[] = [
   validateRecordSpec,
   deduplicateRecordSpec,
   updateAttributeSpec,
+  getFileSpec,
+  putFileSpec,
+  convertRecordSpec,
 ];
 
 const byType = new Map(processorSpecs.map((s) => [s.type, s]));

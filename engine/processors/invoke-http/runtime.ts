@@ -97,7 +97,7 @@ export default implement(invokeHttpSpec, ({ props }) => {
     const relationship = relationshipOf(outcome);
     const attributes = { ...attributesOf(outcome), 'http.batch.size': String(batch.length) };
     for (const record of batch) session.transfer(session.update(record, { attributes }), relationship === 'response' ? 'original' : relationship);
-    if (relationship === 'response' && outcome.kind === 'answered') session.transfer(session.create(bodyOf(outcome) ?? null, attributes), 'response');
+    if (relationship === 'response' && outcome.kind === 'answered') session.transfer(session.create(bodyOf(outcome) ?? null, attributes, batch), 'response');
   }
 
   return {

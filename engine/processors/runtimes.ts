@@ -2,8 +2,11 @@ import type { ProcessorImplementation } from '../sdk';
 import convertRecord from './convert-record/runtime';
 import count from './count/runtime';
 import getFile from './get-file/runtime';
+import putDatabaseRecord from './put-database-record/runtime';
 import putFile from './put-file/runtime';
+import queryDatabaseTable from './query-database-table/runtime';
 import delay from './delay/runtime';
+import executeSql from './execute-sql/runtime';
 import generateRecords from './generate-records/runtime';
 import inspect from './inspect/runtime';
 import invokeHttp from './invoke-http/runtime';
@@ -36,4 +39,7 @@ export const processorImplementations: readonly ProcessorImplementation[] = [
   getFile,
   putFile,
   convertRecord,
+  queryDatabaseTable,
+  executeSql,
+  putDatabaseRecord,
 ];

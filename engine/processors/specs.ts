@@ -2,8 +2,11 @@ import type { AnySpec } from '../sdk';
 import { convertRecordSpec } from './convert-record/spec';
 import { countSpec } from './count/spec';
 import { getFileSpec } from './get-file/spec';
+import { putDatabaseRecordSpec } from './put-database-record/spec';
 import { putFileSpec } from './put-file/spec';
+import { queryDatabaseTableSpec } from './query-database-table/spec';
 import { delaySpec } from './delay/spec';
+import { executeSqlSpec } from './execute-sql/spec';
 import { generateRecordsSpec } from './generate-records/spec';
 import { inspectSpec } from './inspect/spec';
 import { invokeHttpSpec } from './invoke-http/spec';
@@ -36,6 +39,9 @@ export const processorSpecs: readonly AnySpec[] = [
   getFileSpec,
   putFileSpec,
   convertRecordSpec,
+  queryDatabaseTableSpec,
+  executeSqlSpec,
+  putDatabaseRecordSpec,
 ];
 
 const byType = new Map(processorSpecs.map((s) => [s.type, s]));

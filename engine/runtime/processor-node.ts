@@ -119,9 +119,11 @@ export class ProcessorNode {
         batchSize: this.config.batchSize,
         service: (id) => this.environment.service(id),
         state: () => this.stateValue,
-        // new data ends a source's idle yield at once, so it can yield long when there is none
+        // new data (or a full page, more to read) ends an idle yield and the wait for the next
+        // scheduled time at once, so sources can wait long when there is nothing
         wake: () => {
           this.yieldUntil = 0;
+          if (this.state === 'RUNNING' && this.config.scheduling.strategy !== 'EVENT') this.nextRunAt = 0;
           wake();
         },
       });

@@ -74,7 +74,27 @@ const gather = implement(gatherSpec, ({ props }) => ({
   },
 }));
 
-const newEngine = testEngines([flaky, broken, gather]);
+/** A source reading `total` rows in pages, like QueryDatabaseTable: a full page means "more to read". */
+const pagedSpec = defineProcessor({
+  type: 'PagedSource',
+  version: 1,
+  category: 'Utility',
+  summary: 'test only',
+  input: 'forbidden',
+  properties: z.object({ total: z.number() }),
+  relationships: [{ name: 'success', description: 'rows' }],
+});
+const paged = implement(pagedSpec, (ctx) => ({
+  onTrigger(_batch, session) {
+    const read = (ctx.state() as number | undefined) ?? 0;
+    const page = Math.min(ctx.batchSize, ctx.props.total - read);
+    for (let i = 0; i < page; i++) session.transfer(session.create({ row: read + i }), 'success');
+    session.setState(read + page);
+    if (page === ctx.batchSize) session.onCommitted(ctx.wake);
+  },
+}));
+
+const newEngine = testEngines([flaky, broken, gather, paged]);
 
 test('retry: records routed to a retry relationship come back with a count, then pass or fail for good', async () => {
   const run = runProcessor(flaky).props({ failures: 2 }).retry({ relationships: ['failure'], maxRetries: 1, backoffMs: 0 }).enqueue([{ n: 1 }, { n: 2 }, { n: 3 }]);
@@ -177,6 +197,25 @@ test('timer and cron schedules trigger a source at their times', async () => {
   assert.ok(stats.timer.out >= 9 && stats.timer.out <= 12, `timer produced ${stats.timer.out}`);
   assert.ok(stats.cron.out >= 2 && stats.cron.out <= 3, `cron produced ${stats.cron.out}`);
   assert.ok(stats.cron.nextRunAt === undefined || stats.cron.nextRunAt % 1000 === 0);
+});
+
+test('wake: a timer source that read a full page runs again at once, not at its next time', async () => {
+  const engine = newEngine();
+  engine.load(flowGraph({
+    id: 'pages',
+    processors: [
+      processorConfig({ id: 'source', type: 'PagedSource', properties: { total: 2050 }, batchSize: 100, scheduling: { strategy: 'TIMER', periodMs: 60_000 } }),
+      processorConfig({ id: 'count', type: 'Count' }),
+    ],
+    connections: [connectionConfig({ id: 'rows', sourceId: 'source', relationship: 'success', targetId: 'count' })],
+  }));
+  await engine.start('pages');
+  // 21 pages within a minute's period: only wake() can do that; the short last page ends the run
+  await until(() => (engine.stats('pages').processors.count.view as { count: number }).count === 2050, 5000);
+  const { source } = engine.stats('pages').processors;
+  await engine.stop('pages');
+  assert.equal(source.out, 2050);
+  assert.ok(source.nextRunAt !== undefined && source.nextRunAt - Date.now() > 50_000, 'after the short page it waits for its period');
 });
 
 test('stats carry status history and the event-loop lag', async () => {

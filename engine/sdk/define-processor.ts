@@ -153,7 +153,10 @@ export interface ProcessorContext<P> {
   service(id: string): Promise<unknown>;
   /** The state last committed with session.setState (kept across restarts); undefined at first. */
   state(): unknown;
-  /** Ask the scheduler to trigger this processor soon (a source whose data just arrived). */
+  /**
+   * Trigger this processor soon, ending a yield and, under a TIMER or CRON schedule, the wait for the
+   * next scheduled time: data just arrived, or a full page was read and more may follow.
+   */
   wake(): void;
 }
 

@@ -1,4 +1,6 @@
 import type { ServiceImplementation } from '../sdk';
+import mysqlPool from './sql/mysql/runtime';
+import postgresqlPool from './sql/postgresql/runtime';
 
 /** Every controller service's runtime (Node only). Each spec in specs.ts has exactly one here. */
-export const serviceImplementations: readonly ServiceImplementation[] = [];
+export const serviceImplementations: readonly ServiceImplementation[] = [postgresqlPool, mysqlPool];

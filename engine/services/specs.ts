@@ -1,7 +1,9 @@
 import type { AnyServiceSpec } from '../sdk';
+import { mysqlPoolSpec } from './sql/mysql/spec';
+import { postgresqlPoolSpec } from './sql/postgresql/spec';
 
 /** Every controller service type's spec (browser-safe): the services panel and validation read this. */
-export const serviceSpecs: readonly AnyServiceSpec[] = [];
+export const serviceSpecs: readonly AnyServiceSpec[] = [postgresqlPoolSpec, mysqlPoolSpec];
 
 const byType = new Map(serviceSpecs.map((s) => [s.type, s]));
 

@@ -1,0 +1,50 @@
+import { pageStatement } from '../../services/sql/statements';
+import type { SqlDatabase } from '../../services/sql/types';
+import { useService } from '../../services/use-service';
+import { implement } from '../../sdk';
+import { positionFor, readPlan, type ReadPlan, type Watermark } from './read-plan';
+import { queryDatabaseTableSpec } from './spec';
+
+/**
+ * One page per trigger: `WHERE (keyset) > watermark ORDER BY keyset LIMIT page`. The watermark is
+ * session state, so it moves only when the page's records are committed downstream (a rollback
+ * re-reads the page) and it survives restarts. The keyset ends with tie-breakers, so a page that
+ * ends inside a run of equal max values resumes inside that run: nothing skipped, nothing twice.
+ */
+export default implement(queryDatabaseTableSpec, (ctx) => {
+  const { props } = ctx;
+  let planned: Promise<ReadPlan> | undefined;
+
+  /** Resolved on first use (the database may be down at start); tried again after a failure. */
+  function plan(db: SqlDatabase): Promise<ReadPlan> {
+    if (!planned) {
+      planned = db.describeTable(props.table).then((info) => readPlan(props, info));
+      planned.catch(() => (planned = undefined));
+    }
+    return planned;
+  }
+
+  return {
+    async onTrigger(_batch, session) {
+      const db = await useService(ctx, 'sql', props.database);
+      const read = await plan(db);
+      const { table, columns, orderColumns, hidden } = read;
+      const after = positionFor(read, ctx.state());
+      const limit = Math.min(props.pageSize, ctx.batchSize);
+      const { rows } = await db.run(pageStatement(db.dialect, { table, columns, orderColumns, after, where: props.where, limit }));
+      // a short page means the table is read to its end for now; a full one that more may follow,
+      // so run again at once even under a TIMER or CRON schedule (an initial load is many pages)
+      if (rows.length < limit) session.yield(props.pollIntervalMs);
+      else session.onCommitted(ctx.wake);
+      if (rows.length === 0) return;
+      const attributes = { 'sql.table': table, 'sql.database.type': db.dialect.type };
+      const last = rows[rows.length - 1];
+      const watermark: Watermark = { table, orderColumns, after: orderColumns.map((c) => last[c]) };
+      for (const row of rows) {
+        for (const column of hidden) delete row[column];
+        session.transfer(session.create(row, attributes), 'success');
+      }
+      session.setState(watermark);
+    },
+  };
+});

@@ -4,6 +4,8 @@ import count from './count/runtime';
 import getFile from './get-file/runtime';
 import putDatabaseRecord from './put-database-record/runtime';
 import putFile from './put-file/runtime';
+import putWarehouse from './put-warehouse/runtime';
+import queryRecord from './query-record/runtime';
 import queryDatabaseTable from './query-database-table/runtime';
 import delay from './delay/runtime';
 import executeSql from './execute-sql/runtime';
@@ -42,4 +44,6 @@ export const processorImplementations: readonly ProcessorImplementation[] = [
   queryDatabaseTable,
   executeSql,
   putDatabaseRecord,
+  putWarehouse,
+  queryRecord,
 ];

@@ -4,6 +4,8 @@ import { countSpec } from './count/spec';
 import { getFileSpec } from './get-file/spec';
 import { putDatabaseRecordSpec } from './put-database-record/spec';
 import { putFileSpec } from './put-file/spec';
+import { putWarehouseSpec } from './put-warehouse/spec';
+import { queryRecordSpec } from './query-record/spec';
 import { queryDatabaseTableSpec } from './query-database-table/spec';
 import { delaySpec } from './delay/spec';
 import { executeSqlSpec } from './execute-sql/spec';
@@ -42,6 +44,8 @@ export const processorSpecs: readonly AnySpec[] = [
   queryDatabaseTableSpec,
   executeSqlSpec,
   putDatabaseRecordSpec,
+  putWarehouseSpec,
+  queryRecordSpec,
 ];
 
 const byType = new Map(processorSpecs.map((s) => [s.type, s]));

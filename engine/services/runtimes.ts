@@ -1,6 +1,8 @@
 import type { ServiceImplementation } from '../sdk';
 import mysqlPool from './sql/mysql/runtime';
 import postgresqlPool from './sql/postgresql/runtime';
+import duckdbWarehouse from './warehouse/duckdb/runtime';
+import postgresWarehouse from './warehouse/postgresql/runtime';
 
 /** Every controller service's runtime (Node only). Each spec in specs.ts has exactly one here. */
-export const serviceImplementations: readonly ServiceImplementation[] = [postgresqlPool, mysqlPool];
+export const serviceImplementations: readonly ServiceImplementation[] = [postgresqlPool, mysqlPool, duckdbWarehouse, postgresWarehouse];

@@ -1,0 +1,171 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { connectionConfig, flowGraph, processorConfig, serviceConfig } from '../../flow/build';
+import { Engine } from '../../runtime/engine';
+import duckdbWarehouse from '../../services/warehouse/duckdb/runtime';
+import { DuckDBWarehouse } from '../../services/warehouse/duckdb/warehouse';
+import { TcpProxy, testDatabase } from '../../services/warehouse/postgresql/testing';
+import { PostgresWarehouse } from '../../services/warehouse/postgresql/warehouse';
+import { runProcessor } from '../../testing/run-processor';
+import { until } from '../../testing/until';
+import count from '../count/runtime';
+import generateRecords from '../generate-records/runtime';
+import putWarehouse from './runtime';
+
+const folder = mkdtempSync(path.join(tmpdir(), 'conflux-put-warehouse-'));
+after(() => rmSync(folder, { recursive: true, force: true }));
+
+async function inMemory() {
+  const warehouse = await DuckDBWarehouse.open(':memory:');
+  after(() => warehouse.close());
+  return warehouse;
+}
+
+test('loads a batch, creating the table; bad values and non-objects go to failure, the rest are committed', async () => {
+  const warehouse = await inMemory();
+  const run = await runProcessor(putWarehouse)
+    .service('wh', warehouse)
+    .props({ warehouse: 'wh', table: 'orders' })
+    .enqueue([{ orderId: 1, qty: 2 }, { orderId: 2, qty: 3 }, 'not a row'])
+    .run();
+  assert.equal(run.routed('success').length, 2);
+  assert.match(run.routed('failure')[0].attributes['error.message'], /content is an object/);
+
+  run.enqueue([{ orderId: 3, qty: 'abc' }, { orderId: 4, qty: 1 }]);
+  await run.run();
+  assert.deepEqual(run.routed('success').map((r) => (r.content as { orderId: number }).orderId), [1, 2, 4]);
+  assert.match(run.routed('failure')[1].attributes['error.message'], /table "orders": column "qty" \(BIGINT\) cannot hold "abc"/);
+  assert.deepEqual(await warehouse.query('SELECT "orderId", qty FROM orders ORDER BY "orderId"'), [
+    { orderId: 1, qty: 2 },
+    { orderId: 2, qty: 3 },
+    { orderId: 4, qty: 1 },
+  ]);
+  await run.stop();
+});
+
+test('the table name can come from an attribute; a batch spanning tables loads them all', async () => {
+  const warehouse = await inMemory();
+  const run = await runProcessor(putWarehouse)
+    .service('wh', warehouse)
+    .props({ warehouse: 'wh', table: 'orders_${region}' })
+    .enqueue([{ id: 1 }], { region: 'eu' })
+    .enqueue([{ id: 2 }], { region: 'us' })
+    .enqueue([{ id: 3 }], { region: 'eu' })
+    .enqueue([{ id: 4 }])
+    .run();
+  assert.equal(run.routed('success').length, 3);
+  assert.match(run.routed('failure')[0].attributes['error.message'], /attribute "region" is missing/);
+  assert.deepEqual(await warehouse.query('SELECT id FROM orders_eu ORDER BY id'), [{ id: 1 }, { id: 3 }]);
+  assert.deepEqual(await warehouse.query('SELECT id FROM orders_us'), [{ id: 2 }]);
+  await run.stop();
+});
+
+test('new fields: add-columns widens the table, ignore loads the known fields, fail sends those records to failure', async () => {
+  const warehouse = await inMemory();
+  const put = (table: string, schemaEvolution: string) => runProcessor(putWarehouse).service('wh', warehouse).props({ warehouse: 'wh', table, schemaEvolution });
+
+  const adding = await put('added', 'add-columns').enqueue([{ id: 1 }]).run();
+  await adding.enqueue([{ id: 2, region: 'eu' }]).run();
+  assert.deepEqual(await warehouse.query('SELECT * FROM added ORDER BY id'), [
+    { id: 1, region: null },
+    { id: 2, region: 'eu' },
+  ]);
+
+  const ignoring = await put('ignored', 'ignore').enqueue([{ id: 1 }]).run();
+  await ignoring.enqueue([{ id: 2, region: 'eu' }]).run();
+  assert.equal(ignoring.routed('success').length, 2);
+  assert.deepEqual(await warehouse.query('SELECT * FROM ignored ORDER BY id'), [{ id: 1 }, { id: 2 }]);
+
+  const failing = await put('strict', 'fail').enqueue([{ id: 1 }]).run();
+  await failing.enqueue([{ id: 2, region: 'eu' }, { id: 3 }]).run();
+  assert.deepEqual(failing.routed('success').map((r) => r.content), [{ id: 1 }, { id: 3 }]);
+  assert.match(failing.routed('failure')[0].attributes['error.message'], /table "strict" has no column "region"/);
+  assert.deepEqual(await warehouse.query('SELECT * FROM strict ORDER BY id'), [{ id: 1 }, { id: 3 }]);
+  for (const run of [adding, ignoring, failing]) await run.stop();
+});
+
+test('a missing table with creation off rolls the batch back with a bulletin', async () => {
+  const warehouse = await inMemory();
+  const run = await runProcessor(putWarehouse)
+    .service('wh', warehouse)
+    .props({ warehouse: 'wh', table: 'absent', createTable: false })
+    .enqueue([{ id: 1 }, { id: 2 }])
+    .run();
+  assert.equal(run.queued, 2, 'the records are back in the queue');
+  assert.equal(run.status.errors, 1);
+  assert.match(run.status.bulletins[0].message, /table "absent" does not exist and table creation is off/);
+  await run.stop();
+});
+
+test('DuckDB file held by another program: the batch rolls back with a bulletin, then every record loads once', async () => {
+  const file = path.join(folder, 'locked.duckdb');
+  // another process opens the file first: DuckDB lets one process write a file at a time
+  const holder = spawn(process.execPath, ['-e', `require('@duckdb/node-api').DuckDBInstance.create(${JSON.stringify(file)}).then((db) => { console.log('locked'); setInterval(() => db, 1000); })`, '--', 'x'], {
+    cwd: process.cwd(),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  after(() => holder.kill());
+  await once(holder.stdout!, 'data');
+
+  const engine = new Engine({ processors: [generateRecords, putWarehouse, count], services: [duckdbWarehouse], statsIntervalMs: 100 });
+  after(() => engine.shutdown());
+  engine.load(
+    flowGraph({
+      id: 'duckdb-outage',
+      services: [serviceConfig({ id: 'wh', type: 'DuckDBWarehouse', properties: { path: file } })],
+      processors: [
+        processorConfig({ id: 'gen', type: 'GenerateRecords', properties: { template: '{"n": $i}', rate: 0, limit: 500 } }),
+        processorConfig({ id: 'put', type: 'PutWarehouse', properties: { warehouse: 'wh', table: 'numbers' }, autoTerminated: ['failure'] }),
+        processorConfig({ id: 'count', type: 'Count' }),
+      ],
+      connections: [
+        connectionConfig({ id: 'c1', sourceId: 'gen', relationship: 'success', targetId: 'put' }),
+        connectionConfig({ id: 'c2', sourceId: 'put', relationship: 'success', targetId: 'count' }),
+      ],
+    }),
+  );
+  const started = await engine.start('duckdb-outage');
+  assert.deepEqual([started.invalid, started.failed], [[], []]);
+  const put = () => engine.stats('duckdb-outage').processors.put;
+  await until(() => put().errors > 0);
+  assert.match(put().bulletins[0].message, /Could not set lock on file/);
+  assert.equal(put().out, 0);
+
+  holder.kill();
+  await once(holder, 'exit');
+  await until(() => put().out === 500);
+  const reader = await DuckDBWarehouse.open(file);
+  assert.deepEqual(await reader.query('SELECT count(*) AS n, count(DISTINCT n) AS distinct_n FROM numbers'), [{ n: 500, distinct_n: 500 }]);
+  await reader.close();
+});
+
+test('PostgreSQL outage (connection cut): the batch rolls back with a bulletin, then loads when it is back', async () => {
+  const settings = await testDatabase();
+  const schema = `put_wh_test_${process.pid}`;
+  const proxy = await TcpProxy.start(settings.host, settings.port);
+  const warehouse = new PostgresWarehouse({ ...settings, port: proxy.port, schema, connectTimeoutMs: 2000 });
+  after(async () => {
+    await warehouse.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await warehouse.close();
+    await proxy.close();
+  });
+  const run = await runProcessor(putWarehouse).service('pg', warehouse).props({ warehouse: 'pg', table: 'orders' }).enqueue([{ id: 1 }]).run();
+  assert.equal(run.routed('success').length, 1);
+
+  proxy.cut();
+  await run.enqueue([{ id: 2 }, { id: 3 }]).run();
+  assert.equal(run.queued, 2, 'nothing lost: the batch is back in the queue');
+  assert.equal(run.status.errors, 1);
+  assert.match(run.status.bulletins[0].message, /PostgreSQL load into "orders" failed/);
+
+  proxy.restore();
+  await run.run();
+  assert.equal(run.routed('success').length, 3);
+  assert.deepEqual(await warehouse.query(`SELECT id FROM ${schema}.orders ORDER BY id`), [{ id: 1 }, { id: 2 }, { id: 3 }]);
+  await run.stop();
+});

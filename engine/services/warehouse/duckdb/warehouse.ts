@@ -1,0 +1,89 @@
+import { quotedIdentifier, type DuckDBConnection } from '@duckdb/node-api';
+import type { Field, RecordSchema } from '../../../records/schema';
+import { Tables } from '../tables';
+import type { Column, LoadResult, TableLoad, TablePolicy, Warehouse } from '../types';
+import { appendRows } from './append';
+import { Connections } from './connections';
+import { openDatabase, type OpenDatabase } from './databases';
+import { queryRows } from './results';
+import { DUCKDB_TYPES, fieldTypeOf } from './types';
+
+/** Columns of a base table (not a view) of the connection's schema; DuckDB matches names case-insensitively. */
+const DESCRIBE = `
+  SELECT c.column_name, c.data_type, c.is_nullable
+  FROM duckdb_columns() c JOIN duckdb_tables() t USING (table_oid)
+  WHERE t.database_name = current_database() AND t.schema_name = current_schema() AND lower(t.table_name) = lower($1)
+  ORDER BY c.column_index`;
+
+/**
+ * A warehouse in an embedded DuckDB database. Each operation runs on a connection of its own, so two
+ * loads in flight (two processors, or one with concurrency 2) overlap: one converts and appends its
+ * rows in JS while DuckDB commits the other on its own threads.
+ */
+export class DuckDBWarehouse implements Warehouse {
+  readonly kind = 'warehouse';
+  private readonly connections: Connections;
+  private readonly tables: Tables;
+
+  static async open(location: string): Promise<DuckDBWarehouse> {
+    return new DuckDBWarehouse(await openDatabase(location));
+  }
+
+  private constructor(private readonly database: OpenDatabase) {
+    const connections = new Connections(database.instance);
+    const run = (sql: string) => connections.use(async (connection) => void (await connection.run(sql)));
+    this.connections = connections;
+    this.tables = new Tables({
+      readColumns: (table) => connections.use((connection) => readColumns(connection, table)),
+      createTable: (table, fields) => run(`CREATE TABLE IF NOT EXISTS ${quotedIdentifier(table)} (${fields.map(columnDefinition).join(', ')})`),
+      addColumns: async (table, fields) => {
+        // DuckDB adds one column per statement
+        for (const field of fields) await run(`ALTER TABLE ${quotedIdentifier(table)} ADD COLUMN IF NOT EXISTS ${columnDefinition(field)}`);
+      },
+    });
+  }
+
+  describe(table: string): Promise<readonly Column[] | undefined> {
+    return this.tables.describe(table);
+  }
+
+  ensureTable(table: string, schema: RecordSchema, policy: TablePolicy): Promise<readonly Column[]> {
+    return this.tables.ensure(table, schema, policy);
+  }
+
+  load(loads: readonly TableLoad[]): Promise<LoadResult[]> {
+    return this.connections.use(async (connection) => {
+      await connection.run('BEGIN TRANSACTION');
+      try {
+        const results: LoadResult[] = [];
+        for (const { table, columns, rows } of loads) results.push(await appendRows(connection, { table }, columns, rows));
+        await connection.run('COMMIT');
+        return results;
+      } catch (error) {
+        await connection.run('ROLLBACK').catch(() => undefined);
+        this.tables.forget(loads.map((l) => l.table));
+        throw new Error(`DuckDB load into ${loads.map((l) => `"${l.table}"`).join(', ')} failed: ${messageOf(error)}`, { cause: error });
+      }
+    });
+  }
+
+  query(sql: string): Promise<Record<string, unknown>[]> {
+    return this.connections.use((connection) => queryRows(connection, sql));
+  }
+
+  async close(): Promise<void> {
+    await this.connections.close();
+    this.database.release();
+  }
+}
+
+async function readColumns(connection: DuckDBConnection, table: string): Promise<readonly Column[] | undefined> {
+  const reader = await connection.runAndReadAll(DESCRIBE, [table]);
+  const rows = reader.getRows() as [string, string, boolean][];
+  if (rows.length === 0) return undefined;
+  return rows.map(([name, sqlType, nullable]) => ({ name, sqlType, nullable, type: fieldTypeOf(sqlType) }));
+}
+
+const columnDefinition = (field: Field) => `${quotedIdentifier(field.name)} ${DUCKDB_TYPES[field.type]}`;
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));

@@ -28,8 +28,9 @@ for (const target of flowStoreTargets()) {
       assert.equal(body.flows.length, 1);
       assert.match(body.flows[0].name, /Demo/);
       const demo = (await call('GET', `/api/flows/${body.flows[0].id}`)).body.flow as FlowGraph;
-      assert.equal(demo.processors.length, 6);
-      assert.equal(demo.connections.length, 5);
+      assert.equal(demo.processors.length, 7);
+      assert.equal(demo.connections.length, 6);
+      assert.deepEqual(demo.services.map((s) => s.type), ['DuckDBWarehouse']);
     });
 
     test('build, configure, start, watch and stop a flow; bad input gets 4xx with a message', async () => {
@@ -123,6 +124,8 @@ for (const target of flowStoreTargets()) {
         assert.ok(last.processors[generator.id].rate1s > 100, `rate ${last.processors[generator.id].rate1s}/s`);
         assert.ok(last.connections[slowQueue.id].queued > 0, 'the slow step\'s queue fills');
         assert.equal(last.connections[slowQueue.id].countThreshold, 1000);
+        const load = demo.processors.find((p) => p.type === 'PutWarehouse')!;
+        assert.ok(last.processors[load.id].out > 0, `the embedded warehouse loaded rows: ${JSON.stringify(last.processors[load.id].bulletins)}`);
         assert.ok(changes.includes(flowId), 'viewers are told the graph changed');
       } finally {
         socket.close();

@@ -26,10 +26,12 @@ export async function startConflux(
   options: { databaseUrl?: string; env?: Record<string, string>; testTypes?: boolean } = {},
 ): Promise<RunningConflux> {
   const databaseUrl = options.databaseUrl ?? tempSqliteUrl();
+  // each server its own embedded warehouse: DuckDB allows one process per file
+  const warehouse = path.join(mkdtempSync(path.join(tmpdir(), 'conflux-warehouse-')), 'warehouse.duckdb');
   const entry = options.testTypes ? 'e2e/test-server.ts' : 'server.ts';
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(root, entry)], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, ...options.env },
+    env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, CONFLUX_WAREHOUSE: warehouse, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -33,7 +33,7 @@ export async function runConflux({ dir, processors, services }: ConfluxOptions):
   const io: LiveServer = new Server(httpServer);
   const live = bridgeEngineToSockets(engine, io);
   const service = new FlowService(store, engine, live.notifyChanged, catalogOf(processors, services));
-  if ((await store.listFlows()).length === 0 && process.env.CONFLUX_NO_DEMO !== '1') await service.importFlow(demoFlow);
+  if ((await store.listFlows()).length === 0 && process.env.CONFLUX_NO_DEMO !== '1') await service.importFlow(demoFlow());
   await service.boot();
   setFlowService(service);
 

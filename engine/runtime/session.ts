@@ -40,6 +40,8 @@ export class Session implements ProcessSession<string> {
   private slotById?: Map<number, number>;
   private cursor = 0;
   private routedCount = 0;
+  /** The last relationship transfer() found in `outputs`. */
+  private knownRelationship?: string;
   /** The one destination every record went to so far, or MIXED: a commit fast path. */
   private commonDestination: string | undefined;
   yieldMs = 0;
@@ -63,7 +65,11 @@ export class Session implements ProcessSession<string> {
   }
 
   transfer(record: FlowRecord, relationship: string): void {
-    if (!this.outputs.has(relationship)) throw new Error(`no relationship named "${relationship}"`);
+    // checked once per run of the same relationship, not per record
+    if (relationship !== this.knownRelationship) {
+      if (!this.outputs.has(relationship)) throw new Error(`no relationship named "${relationship}"`);
+      this.knownRelationship = relationship;
+    }
     this.route(record, relationship);
   }
 
@@ -194,7 +200,7 @@ export class Session implements ProcessSession<string> {
   private add(record: FlowRecord): FlowRecord {
     const slot = this.records.length;
     this.records.push(record);
-    this.destinations.push(undefined);
+    // destinations stays shorter until the record is routed: unset reads as undefined either way
     this.slotById?.set(record.id, slot);
     return record;
   }

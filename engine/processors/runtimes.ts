@@ -1,7 +1,9 @@
 import type { ProcessorImplementation } from '../sdk';
+import consumeKafka from './consume-kafka/runtime';
 import convertRecord from './convert-record/runtime';
 import count from './count/runtime';
 import getFile from './get-file/runtime';
+import publishKafka from './publish-kafka/runtime';
 import putDatabaseRecord from './put-database-record/runtime';
 import putFile from './put-file/runtime';
 import putWarehouse from './put-warehouse/runtime';
@@ -46,4 +48,6 @@ export const processorImplementations: readonly ProcessorImplementation[] = [
   putDatabaseRecord,
   putWarehouse,
   queryRecord,
+  consumeKafka,
+  publishKafka,
 ];

@@ -1,7 +1,9 @@
 import type { AnySpec } from '../sdk';
+import { consumeKafkaSpec } from './consume-kafka/spec';
 import { convertRecordSpec } from './convert-record/spec';
 import { countSpec } from './count/spec';
 import { getFileSpec } from './get-file/spec';
+import { publishKafkaSpec } from './publish-kafka/spec';
 import { putDatabaseRecordSpec } from './put-database-record/spec';
 import { putFileSpec } from './put-file/spec';
 import { putWarehouseSpec } from './put-warehouse/spec';
@@ -46,6 +48,8 @@ export const processorSpecs: readonly AnySpec[] = [
   putDatabaseRecordSpec,
   putWarehouseSpec,
   queryRecordSpec,
+  consumeKafkaSpec,
+  publishKafkaSpec,
 ];
 
 const byType = new Map(processorSpecs.map((s) => [s.type, s]));

@@ -1,11 +1,12 @@
 import type { AnyServiceSpec } from '../sdk';
+import { kafkaClusterSpec } from './kafka/spec';
 import { mysqlPoolSpec } from './sql/mysql/spec';
 import { postgresqlPoolSpec } from './sql/postgresql/spec';
 import { duckdbWarehouseSpec } from './warehouse/duckdb/spec';
 import { postgresWarehouseSpec } from './warehouse/postgresql/spec';
 
 /** Every controller service type's spec (browser-safe): the services panel and validation read this. */
-export const serviceSpecs: readonly AnyServiceSpec[] = [postgresqlPoolSpec, mysqlPoolSpec, duckdbWarehouseSpec, postgresWarehouseSpec];
+export const serviceSpecs: readonly AnyServiceSpec[] = [postgresqlPoolSpec, mysqlPoolSpec, duckdbWarehouseSpec, postgresWarehouseSpec, kafkaClusterSpec];
 
 const byType = new Map(serviceSpecs.map((s) => [s.type, s]));
 

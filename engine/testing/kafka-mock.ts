@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { after } from 'node:test';
 
 /**
  * A real Kafka-protocol cluster for tests: librdkafka's mock cluster, hosted by Debian's `kcat`
@@ -10,7 +9,8 @@ import { after } from 'node:test';
  * Which cluster a test gets, first match wins:
  * 1. KAFKA_BROKERS=host:port,... (a real cluster, or one started by hand);
  * 2. the mock started by ../shared/kafka-mock/start, when its pid file names a live process;
- * 3. a mock of our own, spawned here and stopped after the test file.
+ * 3. a mock of our own, spawned here (always, with `dedicated`): it ends with the test process,
+ *    or on stop().
  *
  * The mock auto-creates topics with 4 partitions on first use; its admin createTopics fails, so
  * tests rely on auto-creation.
@@ -26,19 +26,34 @@ const STOP_GRACE_MS = 2_000;
 /** librdkafka prints the mock's listeners at notice level (and again in `-d mock` debug output). */
 const LISTENERS = /(?:bootstrap\.servers=|replaced with )(\d[\d.:,]*\d)/;
 
-/** The brokers of a cluster for this test file; the cluster is stopped after the file's tests. */
+/**
+ * The brokers of a cluster for this test file. A cluster spawned here lives exactly as long as the
+ * test process (kcat sees its stdin close when the process exits), so the file's clients can still
+ * leave their groups and disconnect in its `after` hooks, whatever order those run in.
+ */
 export async function kafkaTestBrokers(brokerCount = 3): Promise<string[]> {
-  const cluster = await startKafkaTestCluster(brokerCount);
-  after(() => cluster.stop());
+  const cluster = await startKafkaTestCluster(brokerCount, { endWithProcess: true });
   return cluster.brokers;
 }
 
-export async function startKafkaTestCluster(brokerCount = 3): Promise<KafkaTestCluster> {
-  const configured = process.env.KAFKA_BROKERS?.trim();
-  if (configured) return { brokers: splitBrokers(configured), stop: async () => undefined };
-  const shared = sharedMockBrokers();
-  if (shared) return { brokers: shared, stop: async () => undefined };
-  return spawnMockCluster(brokerCount);
+export interface KafkaTestClusterOptions {
+  /** Do not keep the process alive; end with it (no stop() needed). */
+  endWithProcess?: boolean;
+  /** Always spawn a mock of its own, e.g. to stop it in the middle of a test. */
+  dedicated?: boolean;
+}
+
+/** A cluster to stop explicitly (unless `endWithProcess`). */
+export async function startKafkaTestCluster(brokerCount = 3, options: KafkaTestClusterOptions = {}): Promise<KafkaTestCluster> {
+  if (!options.dedicated) {
+    const configured = process.env.KAFKA_BROKERS?.trim();
+    if (configured) return { brokers: splitBrokers(configured), stop: async () => undefined };
+    const shared = sharedMockBrokers();
+    if (shared) return { brokers: shared, stop: async () => undefined };
+  }
+  const cluster = await spawnMockCluster(brokerCount);
+  if (options.endWithProcess) cluster.detach();
+  return cluster;
 }
 
 /** The brokers of the cluster ../shared/kafka-mock/start left running, if it is still alive. */
@@ -54,7 +69,7 @@ function sharedMockBrokers(): string[] | undefined {
   }
 }
 
-function spawnMockCluster(brokerCount: number): Promise<KafkaTestCluster> {
+function spawnMockCluster(brokerCount: number): Promise<KafkaTestCluster & { detach(): void }> {
   // No `-d mock`: that debug output logs every request, which this process would have to drain;
   // the listener line is printed without it.
   const args = ['-P', '-t', '__kafka_mock', '-b', '127.0.0.1:1', '-X', `test.mock.num.brokers=${brokerCount}`];
@@ -90,7 +105,16 @@ function spawnMockCluster(brokerCount: number): Promise<KafkaTestCluster> {
       clearTimeout(timer);
       child.removeAllListeners('exit');
       started = true;
-      resolve({ brokers: splitBrokers(listeners), stop: () => stopProcess(child) });
+      resolve({
+        brokers: splitBrokers(listeners),
+        stop: () => stopProcess(child),
+        // the open pipes no longer hold the event loop; closing them at exit ends kcat
+        detach: () => {
+          child.unref();
+          (child.stdin as unknown as { unref?: () => void }).unref?.();
+          (child.stderr as unknown as { unref?: () => void }).unref?.();
+        },
+      });
     });
   });
 }

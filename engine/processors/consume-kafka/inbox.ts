@@ -1,0 +1,160 @@
+import type { KafkaMessage } from 'kafkajs';
+
+/** A fetched message, waiting in the inbox or handed to a session. */
+export interface InboxEntry {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: bigint;
+  readonly message: KafkaMessage;
+  /** Arrival order: rolled-back messages go back exactly where they were. */
+  readonly seq: number;
+}
+
+/** What one session took. Settle it when the session commits, restore it when it rolls back. */
+export interface Delivery {
+  readonly entries: readonly InboxEntry[];
+}
+
+/** Kafka's meaning: the offset of the next message the group should read. */
+export interface OffsetToCommit {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+}
+
+export type OfferOutcome = 'accepted' | 'duplicate' | 'full';
+
+interface PartitionState {
+  /** The next offset to accept. Lower ones are held or delivered already: kafkajs fetches again from the committed offset after every rebalance. */
+  next: bigint;
+  /** One past the highest offset delivered by a committed session. */
+  settled?: bigint;
+  /** The last offset handed out for committing; commits never move backwards. */
+  committed?: bigint;
+}
+
+/**
+ * The bounded buffer between a Kafka consumer and the sessions of a ConsumeKafka processor, and the
+ * bookkeeping that makes delivery at-least-once:
+ * - it holds at most `capacity` messages, counting those in sessions not yet committed; `offer`
+ *   answers 'full' beyond that, and the consumer pauses the partition (back pressure to Kafka);
+ * - a session takes messages in arrival order; a rollback puts them back in that order;
+ * - the offset to commit for a partition is never past a message that is still buffered or in an
+ *   uncommitted session, so a crash can only re-deliver, never lose.
+ */
+export class Inbox {
+  private buffered: InboxEntry[] = [];
+  private readonly delivering = new Set<Delivery>();
+  private deliveringCount = 0;
+  private readonly partitions = new Map<string, PartitionState>();
+  private seq = 0;
+  /** The most messages ever held at once (buffered plus delivering): the bound, observed. */
+  peak = 0;
+
+  constructor(readonly capacity: number) {}
+
+  /** Messages waiting for a session. */
+  get size(): number {
+    return this.buffered.length;
+  }
+
+  /** Messages in memory: waiting, or in sessions that have not committed yet. */
+  get held(): number {
+    return this.buffered.length + this.deliveringCount;
+  }
+
+  offer(topic: string, partition: number, message: KafkaMessage): OfferOutcome {
+    const key = partitionKey(topic, partition);
+    const offset = BigInt(message.offset);
+    const state = this.partitions.get(key);
+    if (state && offset < state.next) return 'duplicate';
+    if (this.held >= this.capacity) return 'full';
+    if (state) state.next = offset + 1n;
+    else this.partitions.set(key, { next: offset + 1n });
+    this.buffered.push({ topic, partition, offset, message, seq: this.seq++ });
+    this.peak = Math.max(this.peak, this.held);
+    return 'accepted';
+  }
+
+  /** Up to `max` messages, oldest first, for one session. */
+  take(max: number): Delivery {
+    const delivery = { entries: this.buffered.splice(0, max) };
+    if (delivery.entries.length > 0) {
+      this.delivering.add(delivery);
+      this.deliveringCount += delivery.entries.length;
+    }
+    return delivery;
+  }
+
+  /** The session committed: the offsets now safe to commit (partitions that moved forward only). */
+  settle(delivery: Delivery): OffsetToCommit[] {
+    if (!this.release(delivery)) return [];
+    const touched = new Map<string, InboxEntry>();
+    for (const entry of delivery.entries) {
+      const key = partitionKey(entry.topic, entry.partition);
+      const state = this.partitions.get(key);
+      if (!state) continue; // revoked meanwhile: the partition's new owner reads from the last commit
+      if (state.settled === undefined || entry.offset + 1n > state.settled) state.settled = entry.offset + 1n;
+      touched.set(key, entry);
+    }
+    const offsets: OffsetToCommit[] = [];
+    for (const [key, { topic, partition }] of touched) {
+      const state = this.partitions.get(key)!;
+      const pending = this.lowestPendingOffset(topic, partition);
+      const safe = pending !== undefined && pending < state.settled! ? pending : state.settled!;
+      if (state.committed !== undefined && safe <= state.committed) continue;
+      state.committed = safe;
+      offsets.push({ topic, partition, offset: safe.toString() });
+    }
+    return offsets;
+  }
+
+  /** The session rolled back: its messages are next again, in their original order. */
+  restore(delivery: Delivery): void {
+    if (!this.release(delivery)) return;
+    const kept = delivery.entries.filter((e) => this.partitions.has(partitionKey(e.topic, e.partition)));
+    this.buffered = [...kept, ...this.buffered].sort((a, b) => a.seq - b.seq);
+  }
+
+  /**
+   * The group's new assignment for this consumer. Partitions no longer ours are forgotten: their
+   * waiting messages are dropped (the new owner reads them from the last commit) and nothing more is
+   * committed for them. Returns the partition keys that were revoked.
+   */
+  assign(assigned: ReadonlySet<string>): string[] {
+    const revoked = [...this.partitions.keys()].filter((key) => !assigned.has(key));
+    if (revoked.length === 0) return revoked;
+    for (const key of revoked) this.partitions.delete(key);
+    this.buffered = this.buffered.filter((e) => this.partitions.has(partitionKey(e.topic, e.partition)));
+    return revoked;
+  }
+
+  /** Whether the partition is still this consumer's (as far as the messages it delivered go). */
+  owns(key: string): boolean {
+    return this.partitions.has(key);
+  }
+
+  private release(delivery: Delivery): boolean {
+    if (!this.delivering.delete(delivery)) return false;
+    this.deliveringCount -= delivery.entries.length;
+    return true;
+  }
+
+  /** The smallest offset of this partition still waiting or in an uncommitted session. */
+  private lowestPendingOffset(topic: string, partition: number): bigint | undefined {
+    let lowest: bigint | undefined;
+    const consider = (e: InboxEntry) => {
+      if (e.partition === partition && e.topic === topic && (lowest === undefined || e.offset < lowest)) lowest = e.offset;
+    };
+    // waiting messages are in offset order per partition: the first one found is the lowest
+    const waiting = this.buffered.find((e) => e.partition === partition && e.topic === topic);
+    if (waiting) consider(waiting);
+    for (const delivery of this.delivering) delivery.entries.forEach(consider);
+    return lowest;
+  }
+}
+
+/** Topic names cannot contain ':', so this key is unambiguous. */
+export function partitionKey(topic: string, partition: number): string {
+  return `${topic}:${partition}`;
+}

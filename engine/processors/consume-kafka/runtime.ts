@@ -1,0 +1,47 @@
+import { implement } from '../../sdk';
+import { topicsOf } from '../../services/kafka/spec';
+import { useService } from '../../services/use-service';
+import '../../services/kafka/types'; // the kafka service kind, for useService
+import { GroupReader } from './group-reader';
+import { Inbox } from './inbox';
+import { messageRecord } from './message-record';
+import { consumeKafkaSpec } from './spec';
+
+/**
+ * How long an idle trigger yields. Arriving messages end the yield at once (ctx.wake), so this only
+ * paces the idle checks: a crashed consumer to report, offsets whose commit failed to retry.
+ */
+const IDLE_YIELD_MS = 1_000;
+
+export default implement(consumeKafkaSpec, async (ctx) => {
+  const { props } = ctx;
+  const cluster = await useService(ctx, 'kafka', props.cluster);
+  const inbox = new Inbox(props.bufferSize);
+  const reader = new GroupReader(cluster, inbox, {
+    topics: topicsOf(props.topics),
+    groupId: props.groupId,
+    fromBeginning: props.fromBeginning,
+    sessionTimeoutMs: props.sessionTimeoutMs,
+    onMessages: () => ctx.wake(),
+  });
+  await reader.start();
+
+  return {
+    onTrigger(_batch, session) {
+      reader.checkRunning();
+      const delivery = inbox.take(ctx.batchSize);
+      if (delivery.entries.length === 0) return session.yield(IDLE_YIELD_MS);
+      for (const entry of delivery.entries) {
+        const { content, attributes, error } = messageRecord(entry, props.valueFormat);
+        const record = session.create(content, attributes);
+        if (error) session.fail(record, error);
+        else session.transfer(record, 'success');
+      }
+      // at-least-once: Kafka learns the messages are consumed only once the records are queued
+      session.onCommitted(() => reader.settle(delivery));
+      session.onRolledBack(() => reader.restore(delivery));
+    },
+    onStop: () => reader.stop(),
+    view: () => reader.view(),
+  };
+});

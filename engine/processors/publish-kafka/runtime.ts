@@ -1,0 +1,48 @@
+import { CompressionTypes, type Message, type TopicMessages } from 'kafkajs';
+import { implement, type FlowRecord } from '../../sdk';
+import { useService } from '../../services/use-service';
+import '../../services/kafka/types'; // the kafka service kind, for useService
+import { messageBuilder } from './message';
+import { publishKafkaSpec } from './spec';
+
+const ACKS = { all: -1, '1': 1, '0': 0 } as const;
+const COMPRESSION = { none: CompressionTypes.None, gzip: CompressionTypes.GZIP } as const;
+
+export default implement(publishKafkaSpec, async (ctx) => {
+  const { props } = ctx;
+  const cluster = await useService(ctx, 'kafka', props.cluster);
+  const toMessage = messageBuilder(props);
+  const acks = ACKS[props.acks];
+  const compression = COMPRESSION[props.compression];
+
+  return {
+    async onTrigger(batch, session) {
+      const byTopic = new Map<string, Message[]>();
+      const sent: FlowRecord[] = [];
+      for (const record of batch) {
+        const outgoing = toMessage(record);
+        if ('error' in outgoing) {
+          session.fail(record, outgoing.error);
+          continue;
+        }
+        let messages = byTopic.get(outgoing.topic);
+        if (!messages) byTopic.set(outgoing.topic, (messages = []));
+        messages.push(outgoing.message);
+        sent.push(record);
+      }
+      if (sent.length === 0) return;
+      const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+      try {
+        // The producer connects on first use: a cluster that is down fails the trigger (retried
+        // with backoff), not the start. One request per broker for the whole batch; any broker
+        // error rolls the batch back, so nothing is lost (a retry may send a message twice).
+        const producer = await cluster.producer();
+        await producer.sendBatch({ topicMessages, acks, compression });
+      } catch (error) {
+        const topics = [...byTopic.keys()].join(', ');
+        throw new Error(`sending ${sent.length} message(s) to ${topics} on ${cluster.description} failed: ${(error as Error).message}`, { cause: error });
+      }
+      for (const record of sent) session.transfer(record, 'success');
+    },
+  };
+});

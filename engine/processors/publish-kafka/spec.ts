@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { defineProcessor, serviceRef } from '../../sdk';
+import { TOPIC_NAME } from '../../services/kafka/spec';
+
+/** `${name}` in a topic: the record's attribute of that name. */
+export const ATTRIBUTE_PLACEHOLDER = /\$\{([\w.-]+)\}/g;
+
+const cluster = serviceRef('kafka');
+
+export const publishKafkaSpec = defineProcessor({
+  type: 'PublishKafka',
+  version: 1,
+  category: 'Sinks',
+  summary: 'Sends each record to a Kafka topic as a JSON message, a batch per request; records go on once the brokers acknowledge them.',
+  input: 'required',
+  properties: z.object({
+    cluster: cluster.meta({ ...cluster.meta(), description: 'The Kafka cluster service to send to.', order: 1 }),
+    topic: z
+      .string()
+      .refine((topic) => TOPIC_NAME.test(topic.replace(ATTRIBUTE_PLACEHOLDER, 'x')), {
+        message: 'a topic name (letters, digits, dots, dashes, underscores), optionally with ${attribute} placeholders',
+      })
+      .meta({
+        label: 'Topic',
+        description: 'The topic to send to. ${name} is replaced by the record’s attribute of that name, e.g. orders-${region}.',
+        placeholder: 'orders',
+        order: 2,
+      }),
+    keyField: z
+      .string()
+      .regex(/^([A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*)?$/, 'a field name, or a dotted path like customer.id')
+      .default('')
+      .meta({
+        label: 'Key field',
+        description:
+          'The record field whose value becomes the message key (a dotted path reaches nested fields); records with the same key land in the same partition, in order. Empty: no key.',
+        placeholder: 'customerId',
+        order: 3,
+      }),
+    acks: z
+      .enum(['all', '1', '0'])
+      .default('all')
+      .meta({
+        label: 'Acknowledgements',
+        description: 'all: every in-sync replica has the message (nothing lost if a broker dies); 1: the partition leader has it; 0: do not wait.',
+        order: 4,
+      }),
+    compression: z
+      .enum(['none', 'gzip'])
+      .default('none')
+      .meta({ label: 'Compression', description: 'Compress each request’s messages; gzip trades CPU for network and disk.', order: 5 }),
+  }),
+  relationships: [
+    { name: 'success', description: 'Records the brokers acknowledged (as asked by Acknowledgements).' },
+    { name: 'failure', description: 'Records that cannot become a message: no key field, content that is not JSON, a topic placeholder without its attribute.' },
+  ],
+});

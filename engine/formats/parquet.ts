@@ -8,6 +8,7 @@ import {
   type Json,
 } from '@duckdb/node-api';
 import type { FieldType, RecordSchema } from '../records/schema';
+import { DUCKDB_TYPES } from '../services/warehouse/duckdb/types';
 import { FormatError } from './codec';
 
 /**
@@ -84,14 +85,8 @@ export class ParquetReader {
   }
 }
 
-const SQL_TYPE: Readonly<Record<FieldType, string>> = {
-  boolean: 'BOOLEAN',
-  integer: 'BIGINT',
-  double: 'DOUBLE',
-  string: 'VARCHAR',
-  timestamp: 'TIMESTAMPTZ',
-  json: 'JSON',
-};
+/** One mapping of record types to DuckDB columns, shared with the warehouse. */
+const SQL_TYPE = DUCKDB_TYPES;
 
 /** Hidden column numbering a part's rows, so an unconfirmed tail can be deleted and order kept. */
 const ROW = '__conflux_row';

@@ -86,6 +86,9 @@ for (const target of flowStoreTargets()) {
       assert.equal((await call('PATCH', `${base}/processors/${gen.id}`, { position: { x: 10, y: 20 } })).status, 200, 'moving is fine');
       assert.equal((await call('DELETE', `${base}/processors/${count.id}`)).status, 409);
       assert.equal((await call('DELETE', base)).status, 409);
+      const connectionWhileRunning = await call('DELETE', `${base}/connections/${connection.body.connection.id}`);
+      assert.equal(connectionWhileRunning.status, 409);
+      assert.match(connectionWhileRunning.body.error, /stop .* before deleting this connection/);
 
       const listed = (await call('GET', '/api/flows')).body.flows.find((f: { id: string }) => f.id === flowId);
       assert.equal(listed.running, true);

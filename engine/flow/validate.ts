@@ -26,7 +26,7 @@ export function parseProperties(
  */
 export function validateProcessor(
   spec: AnySpec | undefined,
-  processor: Pick<ProcessorConfig, 'type' | 'properties' | 'autoTerminated'>,
+  processor: Pick<ProcessorConfig, 'type' | 'properties' | 'autoTerminated'> & { scheduling?: Pick<ProcessorConfig['scheduling'], 'concurrency'> },
   connectedRelationships: ReadonlySet<string>,
   hasIncoming: boolean,
 ): ValidationIssue[] {
@@ -37,6 +37,9 @@ export function validateProcessor(
     if (!connectedRelationships.has(relationship) && !processor.autoTerminated.includes(relationship)) {
       issues.push({ message: `relationship "${relationship}" is not connected and not auto-terminated` });
     }
+  }
+  if (spec.triggerSerially && (processor.scheduling?.concurrency ?? 1) > 1) {
+    issues.push({ message: `${spec.type} runs one task at a time (its triggers advance a position): set concurrency to 1` });
   }
   if (spec.input === 'required' && !hasIncoming) {
     issues.push({ message: 'needs an incoming connection' });

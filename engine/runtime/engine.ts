@@ -107,6 +107,8 @@ export class Engine {
   /** Forget a stopped processor's state: the next run starts from scratch (a full reload, say). */
   async clearState(flowId: string, processorId: string): Promise<void> {
     if (this.isRunning(flowId, processorId)) throw new Error('stop the processor before clearing its state');
+    // a processor still stopping may have a save in flight: clear after it, or it brings the state back
+    await this.flows.get(flowId)?.nodes.get(processorId)?.stateSaved();
     await this.stateStore.save(flowId, processorId, undefined);
   }
 

@@ -54,7 +54,9 @@ export class ProcessorNode {
   private nextInput = 0;
   /** The processor's committed state, and the save of it in flight (saves run one after another). */
   private stateValue: unknown;
-  private stateSaving: Promise<void> = Promise.resolve();
+  /** The newest committed state not yet handed to the store, and the save loop while one runs. */
+  private unsavedState?: { value: unknown };
+  private stateSaving?: Promise<void>;
   private readonly tasks = new Set<Promise<void>>();
   readonly counters = { in: 0, out: 0, bytesIn: 0, bytesOut: 0, processed: 0, errors: 0, retried: 0 };
   readonly rates = new RateHistory();
@@ -90,7 +92,8 @@ export class ProcessorNode {
 
   /** 'ready' if the scheduler may trigger it now; otherwise the earliest time it might be, or 'never' (until woken). */
   readyAt(now: number): number | 'ready' | 'never' {
-    if (this.state !== 'RUNNING' || this.tasks.size >= this.config.scheduling.concurrency) return 'never';
+    const concurrency = this.implementation?.spec.triggerSerially ? 1 : this.config.scheduling.concurrency;
+    if (this.state !== 'RUNNING' || this.tasks.size >= concurrency) return 'never';
     if (this.yieldEndsOnInput && this.yieldUntil > now && this.hasNewInput()) {
       // records beyond those it left in its queue (a bin waiting to fill) may be what it waits for
       this.yieldUntil = 0;
@@ -148,7 +151,7 @@ export class ProcessorNode {
     if (this.state === 'STOPPED') return;
     this.state = 'STOPPED';
     await Promise.all(this.tasks);
-    await this.stateSaving;
+    await this.stateSaved();
     const runtime = this.runtime;
     this.runtime = undefined;
     try {
@@ -270,16 +273,32 @@ export class ProcessorNode {
 
   /** Resolves when every committed state so far is persisted. */
   stateSaved(): Promise<void> {
-    return this.stateSaving;
+    return this.stateSaving ?? Promise.resolve();
   }
 
-  /** Keep the state now (the next trigger sees it) and persist it in order; a failed save is a bulletin. */
+  /**
+   * Keep the state now (the next trigger sees it) and persist it. Commits can outpace the store, so
+   * saves are coalesced: one loop writes whatever is newest when the previous write finishes, and
+   * states overtaken meanwhile are never written. A failed save is a bulletin.
+   */
   private saveState(value: unknown): void {
     this.stateValue = value;
+    this.unsavedState = { value };
+    this.stateSaving ??= this.persistStates();
+  }
+
+  private async persistStates(): Promise<void> {
     const { flowId, stateStore } = this.environment;
-    this.stateSaving = this.stateSaving
-      .then(() => stateStore.save(flowId, this.id, value))
-      .catch((error) => this.bulletin('ERROR', `saving state failed: ${errorMessage(error)}`));
+    while (this.unsavedState) {
+      const { value } = this.unsavedState;
+      this.unsavedState = undefined;
+      try {
+        await stateStore.save(flowId, this.id, value);
+      } catch (error) {
+        this.bulletin('ERROR', `saving state failed: ${errorMessage(error)}`);
+      }
+    }
+    this.stateSaving = undefined;
   }
 
   private runCallbacks<A>(callbacks: readonly ((arg: A) => void)[], arg: A): void {

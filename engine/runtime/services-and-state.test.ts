@@ -6,6 +6,9 @@ import { flowGraph, processorConfig, serviceConfig } from '../flow/build';
 import { runProcessor } from '../testing/run-processor';
 import { testEngines } from '../testing/test-engines';
 import { until } from '../testing/until';
+import { validateFlow } from '../flow/validate';
+import { ProcessorNode } from './processor-node';
+import { MemoryStateStore } from './state-store';
 
 // ---- a source that counts in its state, and fails when told to ----
 
@@ -131,4 +134,66 @@ test('an invalid service is reported on the processors that use it', async () =>
   engine.load(graphWith(''));
   const result = await engine.start('services');
   assert.match(result.invalid[0].issues[0].message, /controller service "Orders DB" is invalid/);
+});
+
+// ---- state saves are coalesced; serial processors refuse concurrency ----
+
+test('commits faster than the store: saves are coalesced, the newest state is the one kept', async () => {
+  let saves = 0;
+  const slowStore = new (class extends MemoryStateStore {
+    override async save(flowId: string, processorId: string, state: unknown): Promise<void> {
+      saves++;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return super.save(flowId, processorId, state);
+    }
+  })();
+  const runner = await runProcessor(counter).withState(slowStore).run(50);
+  assert.equal(await runner.state(), 50);
+  assert.ok(saves < 10, `${saves} saves for 50 commits`);
+  await runner.stop();
+});
+
+const serialSpec = defineProcessor({
+  type: 'SerialSource',
+  version: 1,
+  category: 'Utility',
+  summary: 'test only',
+  input: 'forbidden',
+  triggerSerially: true,
+  properties: z.object({}),
+  relationships: [{ name: 'success', description: 'one record per trigger' }],
+});
+let inFlight = 0;
+let mostInFlight = 0;
+const serial = implement(serialSpec, () => ({
+  async onTrigger(_batch, session) {
+    mostInFlight = Math.max(mostInFlight, ++inFlight);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    inFlight--;
+    session.transfer(session.create({}), 'success');
+  },
+}));
+
+test('a processor that triggers serially is invalid with concurrency > 1, and never overlaps its triggers', async () => {
+  const graph = (concurrency: number) =>
+    flowGraph({
+      id: 'serial',
+      processors: [processorConfig({ id: 's', type: 'SerialSource', scheduling: { concurrency }, autoTerminated: ['success'] })],
+      connections: [],
+    });
+  const issues = validateFlow(graph(4), (type) => (type === 'SerialSource' ? serialSpec : undefined));
+  assert.match(issues.get('s')![0].message, /runs one task at a time/);
+
+  const node = new ProcessorNode(graph(4).processors[0], serial, { flowId: 'serial', service: async () => undefined, stateStore: new MemoryStateStore(), wake: () => {} });
+  node.outputs.set('success', []);
+  await node.start();
+  const tasks = [];
+  for (let i = 0; i < 20; i++) {
+    if (node.readyAt(Date.now()) === 'ready') tasks.push(node.trigger(Date.now()));
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  await Promise.all(tasks);
+  await node.stop();
+  assert.equal(mostInFlight, 1);
+  assert.ok(tasks.length > 1);
 });

@@ -58,6 +58,12 @@ export interface ProcessorSpec<
   readonly dynamic?: D;
   /** The configuration-dependent relationships; required when `dynamic` is true. */
   readonly dynamicRelationships?: (props: z.infer<P>) => string[];
+  /**
+   * One trigger at a time, whatever the configured concurrency (NiFi's @TriggerSerially): for
+   * processors whose triggers read and advance a position (a watermark, a file offset), which two
+   * overlapping triggers would both read.
+   */
+  readonly triggerSerially?: boolean;
   /** Cross-field checks that a single property schema cannot express. */
   readonly validate?: (props: z.infer<P>) => ValidationIssue[];
 }

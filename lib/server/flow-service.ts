@@ -174,6 +174,12 @@ export class FlowService {
   }
 
   async deleteConnection(flowId: string, connectionId: string): Promise<void> {
+    const graph = await this.graphOf(flowId);
+    const connection = graph.connections.find((c) => c.id === connectionId);
+    // as in NiFi: a running end may hold a batch taken from (or be committing to) this queue, which
+    // a rollback would put back into a connection that no longer exists
+    const running = graph.processors.filter((p) => (p.id === connection?.sourceId || p.id === connection?.targetId) && this.engine.isRunning(flowId, p.id));
+    if (running.length > 0) throw conflict(`stop ${namesOf(running)} before deleting this connection`);
     this.assertNoQueued(flowId, [connectionId]);
     if (!(await this.store.deleteConnection(flowId, connectionId))) throw notFound(`connection ${connectionId}`);
     await this.changed(flowId);

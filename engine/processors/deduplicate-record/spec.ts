@@ -17,6 +17,7 @@ export const deduplicateRecordSpec = defineProcessor({
   category: 'Routing',
   summary: 'Passes the first record with each key as unique and later ones with the same key as duplicates, within a window.',
   input: 'required',
+  triggerSerially: true,
   properties: z.object({
     keyFrom: z
       .enum(['fields', 'expression'])

@@ -11,6 +11,7 @@ export const getFileSpec = defineProcessor({
     'Reads records from files that appear in a directory (CSV, JSON lines, JSON, Parquet), a batch at a time: ' +
     'a big file is read across many triggers and a restart resumes mid-file, without loss or duplicates.',
   input: 'forbidden',
+  triggerSerially: true,
   properties: z.object({
     directory: z
       .string()

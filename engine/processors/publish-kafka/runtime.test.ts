@@ -79,7 +79,7 @@ describe('PublishKafka against a Kafka cluster', { concurrency: true }, () => {
 
   test('the topic may come from an attribute; records that cannot become messages go to failure', async () => {
     const [eu, us] = [unique('region-eu'), unique('region-us')];
-    const publish = await publisher({ topic: unique('region-${region}'), keyField: 'id' })
+    const publish = await publisher({ topic: unique('region-${region}'), keyField: 'id', maxMessageBytes: 100 })
       .enqueue([
         createRecord({ id: 1 }, { region: 'eu' }),
         createRecord({ id: 2 }, { region: 'us' }),
@@ -87,6 +87,7 @@ describe('PublishKafka against a Kafka cluster', { concurrency: true }, () => {
         createRecord({ sku: 'no id' }, { region: 'eu' }),
         createRecord({ id: 4, big: 10n }, { region: 'eu' }),
         createRecord({ id: 5 }, { region: 'eu' }),
+        createRecord({ id: 6, note: 'x'.repeat(200) }, { region: 'eu' }),
       ])
       .run();
     await publish.stop();
@@ -95,6 +96,7 @@ describe('PublishKafka against a Kafka cluster', { concurrency: true }, () => {
     assert.match(reasons[0], /no attribute region for the topic/);
     assert.match(reasons[1], /no field id for the message key/);
     assert.match(reasons[2], /cannot be written as JSON: .*BigInt/);
+    assert.match(reasons[3], /the message is 2\d\d bytes, over Max message bytes \(100\)/);
 
     const received = await readBack([eu, us], 3);
     assert.deepEqual(received.filter((m) => m.topic === eu).map((m) => m.key).sort(), ['1', '5']);

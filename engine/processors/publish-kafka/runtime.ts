@@ -25,6 +25,11 @@ export default implement(publishKafkaSpec, async (ctx) => {
           session.fail(record, outgoing.error);
           continue;
         }
+        const bytes = Buffer.byteLength(outgoing.message.value as string) + (outgoing.message.key ? Buffer.byteLength(outgoing.message.key as string) : 0);
+        if (bytes > props.maxMessageBytes) {
+          session.fail(record, `the message is ${bytes} bytes, over Max message bytes (${props.maxMessageBytes})`);
+          continue;
+        }
         let messages = byTopic.get(outgoing.topic);
         if (!messages) byTopic.set(outgoing.topic, (messages = []));
         messages.push(outgoing.message);
@@ -40,9 +45,25 @@ export default implement(publishKafkaSpec, async (ctx) => {
         await producer.sendBatch({ topicMessages, acks, compression });
       } catch (error) {
         const topics = [...byTopic.keys()].join(', ');
-        throw new Error(`sending ${sent.length} message(s) to ${topics} on ${cluster.description} failed: ${(error as Error).message}`, { cause: error });
+        const reason = `sending ${sent.length} message(s) to ${topics} on ${cluster.description} failed: ${(error as Error).message}`;
+        // retrying a refusal that cannot change (an unknown topic with auto-creation off, say) would
+        // block every record behind it: those go to failure; anything else is rolled back and retried
+        if (refusedForGood(error)) return sent.forEach((record) => session.fail(record, reason));
+        throw new Error(reason, { cause: error });
       }
       for (const record of sent) session.transfer(record, 'success');
     },
   };
 });
+
+/**
+ * Whether the brokers refused the batch in a way a retry cannot change: a protocol error Kafka marks
+ * non-retriable (MESSAGE_TOO_LARGE, INVALID_TOPIC_EXCEPTION, ...). kafkajs also wraps retriable
+ * errors whose retries ran out as non-retriable, so the root cause is what decides: connection
+ * trouble is never "for good".
+ */
+function refusedForGood(error: unknown): boolean {
+  let root = error as { name?: string; retriable?: boolean; cause?: unknown } | undefined;
+  while (root?.cause) root = root.cause as typeof root;
+  return root?.name === 'KafkaJSProtocolError' && root.retriable === false;
+}

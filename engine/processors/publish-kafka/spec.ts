@@ -49,9 +49,24 @@ export const publishKafkaSpec = defineProcessor({
       .enum(['none', 'gzip'])
       .default('none')
       .meta({ label: 'Compression', description: 'Compress each request’s messages; gzip trades CPU for network and disk.', order: 5 }),
+    maxMessageBytes: z
+      .number()
+      .int()
+      .min(1)
+      .default(1_048_576)
+      .meta({
+        label: 'Max message bytes',
+        description:
+          'Larger messages go to failure instead of being sent: a broker refuses a message over its message.max.bytes (1 MiB by default) and would block the batch behind it forever.',
+        order: 6,
+      }),
   }),
   relationships: [
     { name: 'success', description: 'Records the brokers acknowledged (as asked by Acknowledgements).' },
-    { name: 'failure', description: 'Records that cannot become a message: no key field, content that is not JSON, a topic placeholder without its attribute.' },
+    {
+      name: 'failure',
+      description:
+        'Records that cannot become a message (no key field, content that is not JSON, a topic placeholder without its attribute, over Max message bytes), and batches the brokers refused for good (a non-retriable error), with the reason.',
+    },
   ],
 });

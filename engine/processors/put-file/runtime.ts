@@ -64,7 +64,13 @@ export default implement(putFileSpec, async (ctx) => {
   let failedRoll: unknown;
   const serial = serialQueue();
 
-  await recover(saved.parts);
+  try {
+    await recover(saved.parts);
+  } catch (error) {
+    // a failed start gets no onStop: release the staging database here, or it blocks the next start
+    await staging?.close();
+    throw error;
+  }
 
   /** Publish the parts an earlier run left, cut back to their committed size; remove the rest. */
   async function recover(parts: readonly PartInfo[]): Promise<void> {

@@ -8,6 +8,7 @@ export const queryDatabaseTableSpec = defineProcessor({
   summary:
     'Reads new rows of a table incrementally, one page per trigger, ordered by a max-value column (an id or updated_at) whose last value is remembered across restarts.',
   input: 'forbidden',
+  triggerSerially: true,
   properties: z.object({
     database: serviceRef('sql').meta({ description: 'The PostgreSQL or MySQL pool to read from.', order: 1 }),
     table: z

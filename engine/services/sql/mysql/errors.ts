@@ -13,6 +13,9 @@ const RETRYABLE_CODES = new Set([
   'ER_QUERY_INTERRUPTED',
   'ER_CONNECTION_KILLED',
   'ER_CLIENT_INTERACTION_TIMEOUT',
+  // read-only server (--read-only / super_read_only during a failover): the batch is fine, retry later
+  'ER_OPTION_PREVENTS_STATEMENT',
+  'ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION',
 ]);
 
 interface MysqlError {

@@ -3,7 +3,9 @@ import type { Statement } from '../types';
 
 /** SQLSTATE classes and codes where the database, not the statement, is the problem. */
 const RETRYABLE_CLASSES = new Set(['08', '53', '57', '58']); // connection, resources, operator intervention, system
-const RETRYABLE_CODES = new Set(['40001', '40P01', '55P03']); // serialization failure, deadlock, lock not available
+// serialization failure, deadlock, lock not available; read-only transaction (a primary demoted in a
+// failover: the batch is fine, the server will take it once a new primary is up)
+const RETRYABLE_CODES = new Set(['40001', '40P01', '55P03', '25006']);
 
 interface PgError {
   message: string;

@@ -12,8 +12,10 @@ export function route<P = Record<string, never>>(handler: (request: Request, par
       if (isHttpError(error)) {
         return Response.json({ error: error.message, issues: error.issues }, { status: error.status });
       }
-      console.error(`${request.method} ${new URL(request.url).pathname} failed:`, error);
-      return Response.json({ error: `internal error: ${error instanceof Error ? error.message : String(error)}` }, { status: 500 });
+      // only the first line: a store error goes on to print the call's arguments, which may hold secrets
+      const summary = firstLine(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+      console.error(`${request.method} ${new URL(request.url).pathname} failed: ${summary}`);
+      return Response.json({ error: `internal error: ${summary}` }, { status: 500 });
     }
   };
 }
@@ -35,3 +37,5 @@ export async function readBody<S extends z.ZodType>(request: Request, schema: S)
 }
 
 export const noContent = () => new Response(null, { status: 204 });
+
+const firstLine = (text: string) => text.split('\n').find((line) => line.trim() !== '')?.trim() ?? text;

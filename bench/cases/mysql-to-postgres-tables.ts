@@ -2,6 +2,7 @@
  * The tables of the MySQL → PostgreSQL benchmark, shared by the Conflux case and its baseline: a
  * source table of N orders in MariaDB (made once per N with the Sequence engine, kept between runs)
  * and an empty target table in PostgreSQL (re-created for every run), in `conflux_bench` databases.
+ * The Kafka → PostgreSQL case writes into a target table of the same shape (recreateTarget).
  */
 import mysql from 'mysql2/promise';
 import pg from 'pg';
@@ -35,6 +36,11 @@ export async function prepareTables(rows: number): Promise<void> {
   } finally {
     await root.end();
   }
+  await recreateTarget(TARGET);
+}
+
+/** Create the PostgreSQL bench database if missing, and `table` empty (the orders' columns). */
+export async function recreateTarget(table: string): Promise<void> {
   const admin = new pg.Client({ ...POSTGRES, database: 'postgres' });
   await admin.connect();
   try {
@@ -46,8 +52,8 @@ export async function prepareTables(rows: number): Promise<void> {
   const target = new pg.Client(POSTGRES);
   await target.connect();
   try {
-    await target.query(`DROP TABLE IF EXISTS ${TARGET}`);
-    await target.query(`CREATE TABLE ${TARGET} (
+    await target.query(`DROP TABLE IF EXISTS ${table}`);
+    await target.query(`CREATE TABLE ${table} (
       id INT PRIMARY KEY, region VARCHAR(8) NOT NULL, sku VARCHAR(20) NOT NULL, qty INT NOT NULL,
       price NUMERIC(10,2) NOT NULL, ordered_at TIMESTAMP(6) NOT NULL)`);
   } finally {

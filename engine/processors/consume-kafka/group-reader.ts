@@ -12,16 +12,24 @@ export interface GroupReaderOptions {
 }
 
 /**
- * Longest a fetch waits on the broker for new messages (Kafka's own default). It is also how soon a
- * consumer whose partitions are all paused looks again after a resume (kafkajs sleeps this long
- * between checks), and how long leaving the group waits for the fetch in flight.
+ * Longest a fetch waits on the broker for new messages (Kafka's own default), and how long leaving
+ * the group waits for the fetch in flight.
  */
 const MAX_FETCH_WAIT_MS = 500;
 
 /**
+ * While the inbox is full, how often a held batch looks whether the consumer is stopping or the
+ * group rebalancing (and heartbeats); room made by a committed session ends the wait at once.
+ */
+const ROOM_CHECK_MS = 100;
+
+/**
  * A consumer group member that fills an Inbox and commits offsets only for what the inbox says is
- * safe. kafkajs runs with auto-commit off and offsets resolved one by one, so a message the inbox
- * refuses (full) is fetched again after the partition resumes.
+ * safe. kafkajs runs with auto-commit off and offsets resolved by us, up to the last message the
+ * inbox took. When the inbox is full, the batch being handed over waits for room: kafkajs fetches
+ * the broker's next messages only once its batches are handled, so back pressure reaches Kafka
+ * without pausing partitions (a paused partition's fetched messages are thrown away and fetched
+ * again, and kafkajs then sleeps a whole fetch wait before looking at it again).
  */
 export class GroupReader {
   private consumer?: Consumer;
@@ -34,6 +42,8 @@ export class GroupReader {
   private commitError?: string;
   private assignedPartitions = 0;
   private stopped = false;
+  /** Ends the wait of a batch held back by a full inbox. */
+  private roomMade?: () => void;
 
   constructor(
     private readonly cluster: KafkaCluster,
@@ -72,7 +82,7 @@ export class GroupReader {
   settle(delivery: Delivery): void {
     for (const offset of this.inbox.settle(delivery)) this.pendingCommits.set(partitionKey(offset.topic, offset.partition), offset);
     this.flushCommits();
-    this.resumeIfDrained();
+    this.roomMade?.();
   }
 
   /** A session with these messages rolled back: they are delivered again, first. */
@@ -101,7 +111,8 @@ export class GroupReader {
       /** The most messages held at once since the start: never above the capacity. */
       peak: this.inbox.peak,
       assignedPartitions: this.assignedPartitions,
-      pausedPartitions: this.consumer?.paused().reduce((n, tp) => n + tp.partitions.length, 0) ?? 0,
+      /** Whether fetching is held back because the inbox is full. */
+      waitingForRoom: this.roomMade !== undefined,
       ...(this.commitError ? { commitError: this.commitError } : {}),
     };
   }
@@ -149,20 +160,41 @@ export class GroupReader {
     if (!this.stopped) await this.start();
   }
 
-  private async onBatch({ batch, resolveOffset, pause, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
-    let accepted = 0;
-    for (const message of batch.messages) {
-      if (!isRunning() || isStale()) break;
-      const outcome = this.inbox.offer(batch.topic, batch.partition, message);
-      if (outcome === 'full') {
-        // not resolved: fetched again from here once the partition is resumed
-        pause();
-        break;
+  private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const { topic, partition, messages } = batch;
+    let next = 0;
+    // a stop or a seek can only happen while we wait: checked then, not for every message
+    while (next < messages.length && isRunning() && !isStale()) {
+      let accepted = 0;
+      let offered = next;
+      for (; offered < messages.length; offered++) {
+        const outcome = this.inbox.offer(topic, partition, messages[offered]);
+        if (outcome === 'full') break;
+        if (outcome === 'accepted') accepted++;
       }
-      resolveOffset(message.offset);
-      if (outcome === 'accepted') accepted++;
+      // one resolve for the run: the partition's next fetch starts after its last message
+      if (offered > next) resolveOffset(messages[offered - 1].offset);
+      if (accepted > 0) this.options.onMessages();
+      next = offered;
+      if (next < messages.length) await this.waitForRoom(heartbeat);
     }
-    if (accepted > 0) this.options.onMessages();
+    await heartbeat();
+  }
+
+  /**
+   * Until a session frees room in the inbox, or ROOM_CHECK_MS pass. The heartbeat keeps this member
+   * in the group, and throws when the group rebalances: the batch is then dropped unresolved and
+   * its messages are fetched again by whoever gets the partition.
+   */
+  private async waitForRoom(heartbeat: () => Promise<void>): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => this.roomMade?.(), ROOM_CHECK_MS);
+      this.roomMade = () => {
+        clearTimeout(timer);
+        this.roomMade = undefined;
+        resolve();
+      };
+    });
     await heartbeat();
   }
 
@@ -170,15 +202,6 @@ export class GroupReader {
     const assigned = new Set(Object.entries(assignment).flatMap(([topic, partitions]) => partitions.map((p) => partitionKey(topic, p))));
     this.assignedPartitions = assigned.size;
     for (const key of this.inbox.assign(assigned)) this.pendingCommits.delete(key);
-    this.resumeIfDrained();
-  }
-
-  /** Resume paused partitions once the inbox is half empty (not at the first free slot: no flapping). */
-  private resumeIfDrained(): void {
-    const consumer = this.consumer;
-    if (!consumer || this.inbox.held > this.inbox.capacity / 2) return;
-    const paused = consumer.paused();
-    if (paused.length > 0) consumer.resume(paused);
   }
 
   /** Send pending offsets, one commit at a time; a failed commit stays pending and is retried. */

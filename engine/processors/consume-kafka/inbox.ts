@@ -48,6 +48,8 @@ export class Inbox {
   private deliveringCount = 0;
   private readonly partitions = new Map<string, PartitionState>();
   private seq = 0;
+  /** The key of the partition offered last: a batch offers one partition's messages in a row. */
+  private lastOffered = { topic: '', partition: -1, key: '' };
   /** The most messages ever held at once (buffered plus delivering): the bound, observed. */
   peak = 0;
 
@@ -64,7 +66,10 @@ export class Inbox {
   }
 
   offer(topic: string, partition: number, message: KafkaMessage): OfferOutcome {
-    const key = partitionKey(topic, partition);
+    if (this.lastOffered.partition !== partition || this.lastOffered.topic !== topic) {
+      this.lastOffered = { topic, partition, key: partitionKey(topic, partition) };
+    }
+    const { key } = this.lastOffered;
     const offset = BigInt(message.offset);
     const state = this.partitions.get(key);
     if (state && offset < state.next) return 'duplicate';
@@ -90,18 +95,19 @@ export class Inbox {
   settle(delivery: Delivery): OffsetToCommit[] {
     if (!this.release(delivery)) return [];
     const touched = new Map<string, InboxEntry>();
-    for (const entry of delivery.entries) {
-      const key = partitionKey(entry.topic, entry.partition);
+    forEachRun(delivery.entries, (key, first, last) => {
       const state = this.partitions.get(key);
-      if (!state) continue; // revoked meanwhile: the partition's new owner reads from the last commit
-      if (state.settled === undefined || entry.offset + 1n > state.settled) state.settled = entry.offset + 1n;
-      touched.set(key, entry);
-    }
+      if (!state) return; // revoked meanwhile: the partition's new owner reads from the last commit
+      // a partition's messages are taken in offset order: the run's last one is its highest
+      if (state.settled === undefined || last.offset + 1n > state.settled) state.settled = last.offset + 1n;
+      touched.set(key, last);
+    });
+    const pending = this.lowestPendingOffsets();
     const offsets: OffsetToCommit[] = [];
     for (const [key, { topic, partition }] of touched) {
       const state = this.partitions.get(key)!;
-      const pending = this.lowestPendingOffset(topic, partition);
-      const safe = pending !== undefined && pending < state.settled! ? pending : state.settled!;
+      const lowest = pending.get(key);
+      const safe = lowest !== undefined && lowest < state.settled! ? lowest : state.settled!;
       if (state.committed !== undefined && safe <= state.committed) continue;
       state.committed = safe;
       offsets.push({ topic, partition, offset: safe.toString() });
@@ -140,17 +146,32 @@ export class Inbox {
     return true;
   }
 
-  /** The smallest offset of this partition still waiting or in an uncommitted session. */
-  private lowestPendingOffset(topic: string, partition: number): bigint | undefined {
-    let lowest: bigint | undefined;
-    const consider = (e: InboxEntry) => {
-      if (e.partition === partition && e.topic === topic && (lowest === undefined || e.offset < lowest)) lowest = e.offset;
+  /** Per partition, the smallest offset still waiting or in an uncommitted session. */
+  private lowestPendingOffsets(): Map<string, bigint> {
+    const lowest = new Map<string, bigint>();
+    // in offset order per partition: the first message of a run is the run's lowest
+    const consider = (key: string, first: InboxEntry) => {
+      const known = lowest.get(key);
+      if (known === undefined || first.offset < known) lowest.set(key, first.offset);
     };
-    // waiting messages are in offset order per partition: the first one found is the lowest
-    const waiting = this.buffered.find((e) => e.partition === partition && e.topic === topic);
-    if (waiting) consider(waiting);
-    for (const delivery of this.delivering) delivery.entries.forEach(consider);
+    forEachRun(this.buffered, consider);
+    for (const delivery of this.delivering) forEachRun(delivery.entries, consider);
     return lowest;
+  }
+}
+
+/**
+ * Calls `visit` once per run of consecutive entries of one partition (messages arrive a fetched
+ * batch at a time, so runs are long), with the run's first and last entry: one key per run, not
+ * one per message.
+ */
+function forEachRun(entries: readonly InboxEntry[], visit: (key: string, first: InboxEntry, last: InboxEntry) => void): void {
+  let start = 0;
+  for (let i = 1; i <= entries.length; i++) {
+    const first = entries[start];
+    if (i < entries.length && entries[i].partition === first.partition && entries[i].topic === first.topic) continue;
+    visit(partitionKey(first.topic, first.partition), first, entries[i - 1]);
+    start = i;
   }
 }
 

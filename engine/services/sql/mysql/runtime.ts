@@ -4,6 +4,7 @@ import { mysqlDialect } from '../dialect';
 import { toJsonSafeRow } from '../json-safe';
 import { poolLabel } from '../pool-properties';
 import { tableInfoFrom, type CatalogRow } from '../table-info';
+import { checkedOpen, savepointAttempts } from '../transactions';
 import type { QueryResult, Row, SqlDatabase, SqlTransaction, Statement, TableInfo } from '../types';
 import { mysqlError } from './errors';
 import { mysqlPoolSpec } from './spec';
@@ -84,21 +85,9 @@ export default implementService(mysqlPoolSpec, async ({ props }) => {
     } catch (error) {
       throw fail(error);
     }
-    let savepoints = 0;
     const tx: SqlTransaction = {
       run: (statement) => runOn(client, statement),
-      async attempt(step) {
-        const name = `conflux_${++savepoints}`;
-        await control(client, `SAVEPOINT ${name}`);
-        try {
-          const result = await step();
-          await control(client, `RELEASE SAVEPOINT ${name}`);
-          return result;
-        } catch (error) {
-          await control(client, `ROLLBACK TO SAVEPOINT ${name}`);
-          throw error;
-        }
-      },
+      attempt: savepointAttempts((sql) => control(client, sql)),
     };
     let broken = false;
     try {
@@ -135,10 +124,5 @@ export default implementService(mysqlPoolSpec, async ({ props }) => {
     describeTable,
     close: () => pool.end(),
   };
-  // fail at open, with a clear message, rather than at the first record
-  await database.run({ sql: 'SELECT 1', params: [] }).catch(async (error) => {
-    await pool.end().catch(ignore);
-    throw error;
-  });
-  return database;
+  return checkedOpen(database, () => pool.end());
 });

@@ -5,6 +5,7 @@ import type { SqlError } from '../errors';
 import { exactInteger, toJsonSafeRow } from '../json-safe';
 import { poolLabel } from '../pool-properties';
 import { tableInfoFrom, type CatalogRow } from '../table-info';
+import { checkedOpen, savepointAttempts } from '../transactions';
 import type { QueryResult, Row, SqlDatabase, SqlTransaction, Statement, TableInfo } from '../types';
 import { copyRows } from './copy';
 import { postgresError } from './errors';
@@ -109,21 +110,9 @@ export default implementService(postgresqlPoolSpec, async ({ props }) => {
     }
     // a connection that drops between two statements emits 'error'; the next statement reports it
     client.on('error', ignore);
-    let savepoints = 0;
     const tx: SqlTransaction = {
       run: (statement) => runOn(client, statement),
-      async attempt(step) {
-        const name = `conflux_${++savepoints}`;
-        await runOn(client, { sql: `SAVEPOINT ${name}`, params: [] });
-        try {
-          const result = await step();
-          await runOn(client, { sql: `RELEASE SAVEPOINT ${name}`, params: [] });
-          return result;
-        } catch (error) {
-          await runOn(client, { sql: `ROLLBACK TO SAVEPOINT ${name}`, params: [] });
-          throw error;
-        }
-      },
+      attempt: savepointAttempts((sql) => runOn(client, { sql, params: [] })),
       bulkInsert: (table, columns, rows) => copyOn(client, table, columns, rows),
     };
     let broken: unknown;
@@ -159,10 +148,5 @@ export default implementService(postgresqlPoolSpec, async ({ props }) => {
     describeTable,
     close: () => pool.end(),
   };
-  // fail at open, with a clear message, rather than at the first record
-  await database.run({ sql: 'SELECT 1', params: [] }).catch(async (error) => {
-    await pool.end().catch(ignore);
-    throw error;
-  });
-  return database;
+  return checkedOpen(database, () => pool.end());
 });

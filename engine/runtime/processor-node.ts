@@ -52,7 +52,7 @@ export class ProcessorNode {
   /** The yield came with requeued records: it ends early when an input holds more than those (readyAt). */
   private yieldEndsOnInput = false;
   private nextInput = 0;
-  /** The processor's committed state, and the save of it in flight (saves run one after another). */
+  /** The processor's committed state: what ctx.state() answers. */
   private stateValue: unknown;
   /** The newest committed state not yet handed to the store, and the save loop while one runs. */
   private unsavedState?: { value: unknown };

@@ -30,9 +30,9 @@ export interface RetrySettings {
  * One trigger's unit of work. Routing is only recorded until commit(); nothing reaches a
  * connection if the processor throws, so a rollback is simply "requeue the inputs".
  *
- * Hot path: records live in parallel arrays (latest version, original, destination) instead of an
- * object per record, and processors that route in input order are matched by a cursor; a map from
- * id to slot is built only when a record is routed out of order.
+ * Hot path: records live in parallel arrays (latest version, destination; the originals are the
+ * input batch itself) instead of an object per record, and processors that route in input order are
+ * matched by a cursor; a map from id to slot is built only when a record is routed out of order.
  */
 export class Session implements ProcessSession<string> {
   private readonly records: FlowRecord[];

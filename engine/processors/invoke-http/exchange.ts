@@ -9,8 +9,10 @@ export type Exchange =
       readonly status: number;
       readonly statusText: string;
       readonly contentType: string;
-      /** Raw body text ('' when empty). */
+      /** Raw body text ('' when empty, or when over the size limit). */
       readonly text: string;
+      /** Set when the body was larger than allowed and was not read. */
+      readonly oversize?: string;
       readonly durationMs: number;
     }
   /** No answer: timeout, refused or reset connection, unknown host. */
@@ -19,31 +21,55 @@ export type Exchange =
 /** Where an exchange goes: 2xx → response; worth another try → retry; the server said no → no.retry. */
 export function relationshipOf(exchange: Exchange): 'response' | 'retry' | 'no.retry' {
   if (exchange.kind === 'unreachable') return 'retry';
+  if (exchange.oversize) return 'no.retry';
   const { status } = exchange;
   if (status >= 200 && status < 300) return 'response';
   if (status >= 500 || status === 429 || status === 408) return 'retry';
   return 'no.retry';
 }
 
-/** Send a request (its signal carries the timeout) and read the whole answer; never throws. */
-export async function exchange(request: Request, timeoutMs: number): Promise<Exchange> {
+/** Send a request (its signal carries the timeout) and read the answer, up to maxBytes; never throws. */
+export async function exchange(request: Request, timeoutMs: number, maxBytes = Infinity): Promise<Exchange> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   try {
     const response = await fetch(request);
-    const text = await response.text();
+    const body = await readUpTo(response, maxBytes);
     return {
       kind: 'answered',
       url: request.url,
       status: response.status,
       statusText: response.statusText,
       contentType: response.headers.get('content-type') ?? '',
-      text,
+      text: body ?? '',
+      ...(body === undefined && { oversize: `the response is larger than ${maxBytes} bytes (Max response)` }),
       durationMs: elapsed(),
     };
   } catch (error) {
     return { kind: 'unreachable', url: request.url, error: describe(error, timeoutMs), durationMs: elapsed() };
   }
+}
+
+/** The body as text, or undefined (and the rest not downloaded) once it passes maxBytes. */
+async function readUpTo(response: Response, maxBytes: number): Promise<string | undefined> {
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (declared > maxBytes) {
+    await response.body?.cancel();
+    return undefined;
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  for (let next = await reader.read(); !next.done; next = await reader.read()) {
+    bytes += next.value.byteLength;
+    if (bytes > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(next.value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** The body as JSON when it says it is JSON (and parses), else as text; undefined when empty. */
@@ -68,6 +94,7 @@ export function attributesOf(exchange: Exchange): Record<string, string> {
     return attributes;
   }
   attributes['http.status.code'] = String(exchange.status);
+  if (exchange.oversize) attributes['http.error'] = exchange.oversize;
   attributes['http.status.message'] = exchange.statusText;
   if (exchange.contentType) attributes['http.response.content.type'] = exchange.contentType;
   if (relationshipOf(exchange) !== 'response' && exchange.text) attributes['http.response.body'] = exchange.text.slice(0, BODY_EXCERPT_CHARS);

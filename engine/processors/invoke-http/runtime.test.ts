@@ -144,6 +144,20 @@ test('routes by status: 2xx response, 4xx no.retry, 5xx, 429 and timeouts retry;
   assert.equal(slow.attributes['http.error'], 'no answer within 300 ms');
   assert.equal('http.status.code' in slow.attributes, false);
 
+  // an answer over Max response is not read: no.retry, saying why (declared length, then streamed)
+  const big = await api(async (seen, res) => {
+    if (seen.url === '/declared') return json(res, 200, { blob: 'x'.repeat(5_000) });
+    res.writeHead(200, { 'content-type': 'application/json' });
+    for (let i = 0; i < 10; i++) res.write(`${'y'.repeat(1_000)}`);
+    res.end();
+  });
+  const capped = await runProcessor(invokeHttp)
+    .props({ url: `${big.base}/{path}`, maxResponseBytes: 2_000 })
+    .enqueue([{ path: 'declared' }, { path: 'streamed' }])
+    .run();
+  assert.equal(capped.routed('no.retry').length, 2);
+  for (const record of capped.routed('no.retry')) assert.match(record.attributes['http.error'], /larger than 2000 bytes/);
+
   const closed = createServer();
   await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
   const { port } = closed.address() as AddressInfo;

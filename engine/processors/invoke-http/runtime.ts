@@ -68,7 +68,7 @@ export default implement(invokeHttpSpec, ({ props }) => {
     const target = template.render(record.content);
     if ('error' in target) return { kind: 'unbuildable', reason: target.error };
     const request = requestFor(target.url, sendsBody ? JSON.stringify(record.content) : undefined, 'application/json');
-    return request instanceof Request ? exchange(request, props.timeoutMs) : request;
+    return request instanceof Request ? exchange(request, props.timeoutMs, props.maxResponseBytes) : request;
   }
 
   function route(session: Session, record: FlowRecord, outcome: Exchange | Unbuildable): void {
@@ -93,7 +93,7 @@ export default implement(invokeHttpSpec, ({ props }) => {
     // per-batch URLs have no placeholders (the spec checks it)
     const request = requestFor(props.url, body, ndjson ? 'application/x-ndjson' : 'application/json');
     if (!(request instanceof Request)) return batch.forEach((record) => session.fail(record, request.reason));
-    const outcome = await exchange(request, props.timeoutMs);
+    const outcome = await exchange(request, props.timeoutMs, props.maxResponseBytes);
     const relationship = relationshipOf(outcome);
     const attributes = { ...attributesOf(outcome), 'http.batch.size': String(batch.length) };
     for (const record of batch) session.transfer(session.update(record, { attributes }), relationship === 'response' ? 'original' : relationship);

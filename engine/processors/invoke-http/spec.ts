@@ -78,6 +78,17 @@ export const invokeHttpSpec = defineProcessor({
       .max(64)
       .default(8)
       .meta({ label: 'Requests at once', description: 'per-record: how many requests of a batch are in flight together.', order: 8 }),
+    maxResponseBytes: z
+      .number()
+      .int()
+      .min(1)
+      .max(1024 ** 3)
+      .default(10 * 1024 ** 2)
+      .meta({
+        label: 'Max response (bytes)',
+        description: 'A larger answer is not read (memory stays bounded): the record goes to no.retry with http.error saying so.',
+        order: 8.5,
+      }),
     responseMode: z
       .enum(['merge', 'replace', 'field'])
       .default('merge')

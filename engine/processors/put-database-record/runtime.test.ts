@@ -45,6 +45,18 @@ for (const server of SERVERS) {
       assert.equal(strict.routed('failure')[0].attributes['error.message'], `table "${TABLE}" has no column for field "colour"`);
     });
 
+    test('a column added to the table while the sink runs is written, not dropped until a restart', async () => {
+      await freshTable();
+      const running = sink({});
+      await running.enqueue([{ id: 1, sku: 'a', qty: 1, colour: 'red' }]).run();
+      await execute(db, `ALTER TABLE ${TABLE} ADD colour VARCHAR(10)`);
+      await new Promise((resolve) => setTimeout(resolve, 1_100)); // the layout is described again at most once a second
+      await running.enqueue([{ id: 2, sku: 'b', qty: 2, colour: 'blue' }]).run();
+      await running.stop();
+      const stored = (await db.run({ sql: `SELECT id, colour FROM ${TABLE} ORDER BY id`, params: [] })).rows;
+      assert.deepEqual(stored, [{ id: 1, colour: null }, { id: 2, colour: 'blue' }]);
+    });
+
     test('upsert inserts new keys and updates existing ones; the later of two records with one key wins', async () => {
       await freshTable();
       await sink({}).enqueue([order(1), order(2)]).run();

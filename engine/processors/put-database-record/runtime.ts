@@ -1,9 +1,12 @@
 import type { SqlDatabase } from '../../services/sql/types';
 import { useService } from '../../services/use-service';
-import { implement } from '../../sdk';
+import { implement, type FlowRecord } from '../../sdk';
 import { putDatabaseRecordSpec } from './spec';
 import { targetOf, type Row, type Target } from './target';
 import { writeBatch } from './write';
+
+/** A table whose layout lacks some records' fields is described again at most this often (an ALTER TABLE may have added them). */
+const REDESCRIBE_AFTER_MS = 1_000;
 
 /**
  * A batch is written atomically: by COPY for plain inserts into PostgreSQL, by multi-row statements
@@ -25,16 +28,26 @@ export default implement(putDatabaseRecordSpec, (ctx) => {
     return resolved;
   }
 
+  function rowsOf(into: Target, batch: readonly FlowRecord[]): { rows: Row[]; failures: Map<number, string> } {
+    const failures = new Map<number, string>();
+    const rows: Row[] = [];
+    for (let index = 0; index < batch.length; index++) {
+      const row = into.rowOf(batch[index].content, index);
+      if ('error' in row) failures.set(index, row.error);
+      else rows.push(row);
+    }
+    return { rows, failures };
+  }
+
   return {
     async onTrigger(batch, session) {
       const db = await useService(ctx, 'sql', props.database);
-      const into = await target(db);
-      const failures = new Map<number, string>();
-      const rows: Row[] = [];
-      for (let index = 0; index < batch.length; index++) {
-        const row = into.rowOf(batch[index].content, index);
-        if ('error' in row) failures.set(index, row.error);
-        else rows.push(row);
+      let into = await target(db);
+      let { rows, failures } = rowsOf(into, batch);
+      if (into.hasUnmatchedFields() && Date.now() - into.describedAt > REDESCRIBE_AFTER_MS) {
+        resolved = undefined;
+        into = await target(db);
+        ({ rows, failures } = rowsOf(into, batch));
       }
       const refused = rows.length > 0 ? await writeBatch(db, into, rows, props.statementRows) : undefined;
       refused?.forEach((message, index) => failures.set(index, message));

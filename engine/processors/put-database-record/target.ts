@@ -24,6 +24,10 @@ export interface Target {
   readonly types: ReadonlyMap<string, string>;
   /** Turn the content of the batch's `index`th record into a row, or say why it cannot be one. */
   rowOf(content: unknown, index: number): Row | { error: string };
+  /** When the table was described (Date.now()). */
+  readonly describedAt: number;
+  /** Whether records brought fields the table had no column for: a column may have been added since. */
+  hasUnmatchedFields(): boolean;
 }
 
 /** One record as a row: its columns (in the record's field order) and their parameter values. */
@@ -64,6 +68,7 @@ export function targetOf(props: Props, info: TableInfo): Target {
   const types = new Map(info.columns.map((c) => [c.name, c.type]));
   const layouts = new Map<string, Layout>();
   let last: Layout | undefined;
+  let unmatched = false;
 
   function layoutOf(fields: string[]): Layout {
     const id = fields.join('\0');
@@ -77,9 +82,10 @@ export function targetOf(props: Props, info: TableInfo): Target {
       if (column) {
         sources.push(field);
         columns.push(column);
-      } else if (props.unmatchedFields === 'fail') {
-        error ??= `table "${table}" has no column for field "${field}"`;
+        continue;
       }
+      unmatched = true;
+      if (props.unmatchedFields === 'fail') error ??= `table "${table}" has no column for field "${field}"`;
     }
     if (columns.length === 0) error ??= `the record has no field for any column of table "${table}"`;
     const keyPositions = keyColumns.map((key) => columns.indexOf(key));
@@ -130,7 +136,8 @@ export function targetOf(props: Props, info: TableInfo): Target {
   }
 
   const bulk = props.mode === 'insert' && arrayColumns.size === 0;
-  return { table, mode: props.mode, bulk, keyColumns, types, rowOf };
+  const describedAt = Date.now();
+  return { table, mode: props.mode, bulk, keyColumns, types, rowOf, describedAt, hasUnmatchedFields: () => unmatched };
 }
 
 function resolveKeys(props: Props, info: TableInfo): string[] {

@@ -55,6 +55,19 @@ export function estimateSize(value: unknown, depth = 0): number {
   }
 }
 
+/**
+ * The value at a path of field names (`customer.id` split on dots) in a record's content; undefined
+ * as soon as a step is not an object. Arrays are objects here, so `items.0` reaches an element.
+ */
+export function valueAtPath(content: unknown, path: readonly string[]): unknown {
+  let value = content;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
 /** Shared by the many records that have no attributes or no parents: one allocation fewer each. */
 const NO_ATTRIBUTES: Readonly<Record<string, string>> = Object.freeze({});
 const NO_PARENTS: readonly number[] = Object.freeze([]) as readonly number[];

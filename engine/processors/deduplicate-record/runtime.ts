@@ -1,4 +1,4 @@
-import { implement, type FlowRecord } from '../../sdk';
+import { implement, valueAtPath, type FlowRecord } from '../../sdk';
 import { compileExpression, evaluateEach } from '../../expression/jsonata';
 import { SeenKeys } from './seen-keys';
 import { deduplicateRecordSpec, keyFields } from './spec';
@@ -70,8 +70,7 @@ function fieldsKey(fields: readonly string[]): (record: FlowRecord) => string {
   const paths = fields.map((field) => field.split('.'));
   return (record) => {
     const values = paths.map((path, i) => {
-      let value: unknown = record.content;
-      for (const step of path) value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[step] : undefined;
+      const value = valueAtPath(record.content, path);
       if (value === undefined) throw new Error(`key field ${fields[i]} is missing`);
       return value;
     });

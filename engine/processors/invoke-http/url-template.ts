@@ -3,8 +3,10 @@
  * Values are URL-encoded (a value cannot add a path segment or a query parameter) and placeholders
  * are refused in the scheme and host (a record cannot choose which server is called).
  *
- * No imports: the spec (browser-safe) checks templates with the same parser the runtime renders with.
+ * Browser-safe (only the sdk's record helpers): the spec checks templates with the same parser the
+ * runtime renders with.
  */
+import { valueAtPath } from '../../sdk/record';
 
 const FIELD_PATH = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
 const PLACEHOLDER = /\{([^{}]*)\}/g;
@@ -45,7 +47,7 @@ export function parseUrlTemplate(template: string): UrlTemplate {
     render(content) {
       let url = literals[0];
       for (let i = 0; i < paths.length; i++) {
-        const value = valueAt(content, paths[i]);
+        const value = valueAtPath(content, paths[i]);
         if (value === undefined || value === null) return { error: `URL placeholder {${fields[i]}}: the record has no value for ${fields[i]}` };
         if (typeof value === 'object') return { error: `URL placeholder {${fields[i]}}: ${fields[i]} is an object or array, not a single value` };
         url += encodeURIComponent(String(value)) + literals[i + 1];
@@ -53,13 +55,4 @@ export function parseUrlTemplate(template: string): UrlTemplate {
       return { url };
     },
   };
-}
-
-function valueAt(content: unknown, path: readonly string[]): unknown {
-  let value = content;
-  for (const key of path) {
-    if (typeof value !== 'object' || value === null) return undefined;
-    value = (value as Record<string, unknown>)[key];
-  }
-  return value;
 }

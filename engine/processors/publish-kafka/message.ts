@@ -1,5 +1,5 @@
 import type { Message } from 'kafkajs';
-import type { FlowRecord } from '../../sdk';
+import { valueAtPath, type FlowRecord } from '../../sdk';
 import { TOPIC_NAME } from '../../services/kafka/spec';
 import { ATTRIBUTE_PLACEHOLDER } from './spec';
 
@@ -54,5 +54,5 @@ function topicTemplate(template: string): (record: FlowRecord) => string | { err
 /** A field by name, or along a dotted path. */
 function fieldReader(path: string): (content: unknown) => unknown {
   const keys = path.split('.');
-  return (content) => keys.reduce<unknown>((value, key) => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined), content);
+  return (content) => valueAtPath(content, keys);
 }

@@ -4,10 +4,12 @@
  *   (b) Conflux  GenerateRecords → SetField (no JSONata)  → Count
  *   (c) Node-RED inject → function (N × node.send) → change (JSONata) → function (count)
  *   (d) ceiling  the same template and transform evaluated in a plain loop, no engine
- * Each case runs in its own process, so peak RSS is its own.
+ * Each case runs in its own process, so peak RSS is its own. (a), (b) and (d) run several rounds,
+ * interleaved, and the median counts: on a shared machine one run can be 20 % off, and a ratio of
+ * two single runs minutes apart says little. Node-RED, slow and steady, runs once.
  *
- *   npm run bench                        # 10 M records for Conflux, 1 M for Node-RED
- *   npm run bench -- --records 2000000 --node-red-records 500000
+ *   npm run bench                        # 10 M records for Conflux, 1 M for Node-RED, 3 rounds
+ *   npm run bench -- --records 2000000 --node-red-records 500000 --rounds 5
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -22,6 +24,7 @@ const arg = (name: string, fallback: number) => {
 const records = arg('records', 10_000_000);
 // Node-RED queues every message before processing (no back pressure): 10 M would need ~25 GB
 const nodeRedRecords = arg('node-red-records', 1_000_000);
+const rounds = Math.max(1, arg('rounds', 3));
 
 function runCase(label: string, command: string, args: readonly string[]): CaseResult {
   process.stderr.write(`running ${label} …\n`);
@@ -38,23 +41,35 @@ if (!existsSync(path.join(root, 'bench', 'node-red', 'node_modules', 'node-red')
   execFileSync('npm', ['ci', '--prefix', 'bench/node-red', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
 }
 
-const a = runCase('(a) Conflux + JSONata', ...tsx('conflux-flow.ts', 'jsonata', String(records)));
-const b = runCase('(b) Conflux + SetField', ...tsx('conflux-flow.ts', 'setfield', String(records)));
+const runs: Record<'a' | 'b' | 'd', CaseResult[]> = { a: [], b: [], d: [] };
+for (let round = 1; round <= rounds; round++) {
+  runs.a.push(runCase(`(a) Conflux + JSONata, round ${round}`, ...tsx('conflux-flow.ts', 'jsonata', String(records))));
+  runs.b.push(runCase(`(b) Conflux + SetField, round ${round}`, ...tsx('conflux-flow.ts', 'setfield', String(records))));
+  runs.d.push(runCase(`(d) ceiling loop, round ${round}`, ...tsx('ceiling.ts', String(records))));
+}
 const c = runCase('(c) Node-RED', process.execPath, ['bench/node-red/run.mjs', String(nodeRedRecords)]);
-const d = runCase('(d) ceiling loop', ...tsx('ceiling.ts', String(records)));
+
+/** The median round by records/s, with the highest peak RSS of all rounds (memory must hold in every one). */
+function median(results: CaseResult[]): CaseResult & { all: number[] } {
+  const sorted = [...results].sort((x, y) => x.recordsPerSec - y.recordsPerSec);
+  const middle = sorted[Math.floor((sorted.length - 1) / 2)];
+  return { ...middle, peakRssMB: Math.max(...results.map((r) => r.peakRssMB)), all: results.map((r) => r.recordsPerSec) };
+}
+const [a, b, d] = [median(runs.a), median(runs.b), median(runs.d)];
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 const rows = [
   ['(a) Conflux, JSONata transform', a],
   ['(b) Conflux, SetField', b],
-  ['(c) Node-RED 5, change node JSONata', c],
+  ['(c) Node-RED 5, change node JSONata', { ...c, all: [c.recordsPerSec] }],
   ['(d) ceiling: same JSONata, plain loop', d],
 ] as const;
-console.log(`\nmachine: ${process.platform} ${process.arch}, node ${process.version}`);
-console.log('case'.padEnd(40) + 'records'.padStart(12) + 'records/s'.padStart(13) + 'peak RSS MB'.padStart(13) + 'loop lag p99'.padStart(14));
+console.log(`\nmachine: ${process.platform} ${process.arch}, node ${process.version}; median of ${rounds} round(s), rounds in brackets`);
+console.log('case'.padEnd(40) + 'records'.padStart(12) + 'records/s'.padStart(13) + 'peak RSS MB'.padStart(13) + 'loop lag p99'.padStart(14) + '   rounds (records/s)');
 for (const [name, r] of rows) {
   const lag = r.eventLoopLagP99Ms === undefined ? '' : `${r.eventLoopLagP99Ms} ms`;
-  console.log(name.padEnd(40) + fmt(r.records).padStart(12) + fmt(r.recordsPerSec).padStart(13) + fmt(r.peakRssMB).padStart(13) + lag.padStart(14));
+  const all = r.all.length > 1 ? `   [${r.all.map(fmt).join(', ')}]` : '';
+  console.log(name.padEnd(40) + fmt(r.records).padStart(12) + fmt(r.recordsPerSec).padStart(13) + fmt(r.peakRssMB).padStart(13) + lag.padStart(14) + all);
 }
 const ratio = (x: number, y: number) => (x / y).toFixed(2);
 const goals = [

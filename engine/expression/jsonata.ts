@@ -55,7 +55,11 @@ export function compileExpression(source: string): CompiledExpression {
  * Evaluate for indexes 0..count-1 and hand each value (or error message) over, in order:
  * synchronously while the fast path answers, switching to awaiting at the first index that needs the
  * interpreter. Returns a promise only in that case, so a processor stays synchronous when it can.
- * Index-based, with separate value and error callbacks, so the hot loop allocates nothing of its own.
+ *
+ * Convenient, not fastest: V8 keeps one type feedback for this loop whatever processor calls it, so
+ * the callbacks are not inlined, and a loop in a closure made per trigger is slow to optimise. The
+ * hot processors (Transform, GenerateRecords) loop in onTrigger itself and call evaluateRest at the
+ * first promise; that cut the engine bench's time by about 5 %.
  */
 export function evaluateEach(
   count: number,
@@ -71,12 +75,16 @@ export function evaluateEach(
       onError(i, describeJsonataError(error));
       continue;
     }
-    if (isPromise(result)) return finish(count, i, result, evaluate, onValue, onError);
+    if (isPromise(result)) return evaluateRest(count, i, result, evaluate, onValue, onError);
     onValue(i, result);
   }
 }
 
-async function finish(
+/**
+ * The asynchronous rest of an evaluation loop: `pending` is index `from`'s answer; every later index
+ * is evaluated and awaited in turn (a synchronous answer simply resolves at once).
+ */
+export async function evaluateRest(
   count: number,
   from: number,
   pending: Promise<unknown>,
@@ -96,7 +104,7 @@ async function finish(
   }
 }
 
-function isPromise(value: unknown): value is Promise<unknown> {
+export function isPromise(value: unknown): value is Promise<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as Promise<unknown>).then === 'function';
 }
 

@@ -1,7 +1,7 @@
 import { estimateSize, type FlowRecord } from '../sdk/record';
 import type { ConnectionConfig } from '../flow/schema';
 import type { ConnectionStatus } from '../protocol';
-import { createQueue, type Prioritizer, type Queued, type RecordQueue } from './record-queue';
+import { createQueue, sumOf, valueAt, type PerRecord, type Prioritizer, type Queued, type RecordQueue } from './record-queue';
 
 /** How many recent time-in-queue samples the percentiles are computed from. */
 const WAIT_SAMPLES = 1024;
@@ -10,16 +10,16 @@ const SIZE_EVERY_RECORD_UP_TO = 16;
 
 /**
  * Estimated sizes of a batch for the byte threshold. Walking every record's content cost a tenth of
- * the engine's time (bench/), so a large batch is sized from four evenly spaced records; binary
- * content is exact either way. Thresholds are soft, and the estimate was never exact for JSON.
+ * the engine's time (bench/), so a large batch is sized from four evenly spaced records, one size
+ * for all; a small one record by record. Thresholds are soft, and the estimate was never exact for JSON.
  */
-export function sizesOf(records: readonly FlowRecord[]): number[] {
+export function sizesOf(records: readonly FlowRecord[]): PerRecord {
   const n = records.length;
   if (n <= SIZE_EVERY_RECORD_UP_TO) return records.map((r) => estimateSize(r.content));
   const samples = [0, Math.floor(n / 3), Math.floor((2 * n) / 3), n - 1];
   let total = 0;
   for (const i of samples) total += estimateSize(records[i].content);
-  return new Array<number>(n).fill(Math.round(total / samples.length));
+  return Math.round(total / samples.length);
 }
 
 export type ConnectionSettings = Pick<ConnectionConfig, 'countThreshold' | 'bytesThreshold' | 'prioritizer' | 'expirationMs'>;
@@ -72,7 +72,7 @@ export class Connection {
     if (settings.prioritizer !== this.settings.prioritizer) {
       const { records, enqueuedAt, sizes } = this.queue.poll(Infinity);
       this.queue = createQueue(settings.prioritizer as Prioritizer);
-      records.forEach((record, i) => this.queue.push([record], enqueuedAt[i], [sizes[i]]));
+      records.forEach((record, i) => this.queue.push([record], valueAt(enqueuedAt, i), valueAt(sizes, i)));
     }
     this.settings = settings;
   }
@@ -82,8 +82,7 @@ export class Connection {
     if (records.length === 0) return 0;
     const sizes = sizesOf(records);
     this.queue.push(records, now, sizes);
-    let bytes = 0;
-    for (let i = 0; i < sizes.length; i++) bytes += sizes[i];
+    const bytes = sumOf(sizes, records.length);
     this.queuedBytes += bytes;
     this.onOffer();
     return bytes;
@@ -94,11 +93,11 @@ export class Connection {
     if (this.settings.expirationMs > 0) this.expire(now);
     const taken = this.queue.poll(max);
     const { records, enqueuedAt } = taken;
-    for (let i = 0; i < records.length; i++) this.queuedBytes -= taken.sizes[i];
+    this.queuedBytes -= sumOf(taken.sizes, records.length);
     // sample waits without a per-record cost: the batch's first, last and a few between
     const step = Math.max(1, records.length >> 3);
-    for (let i = 0; i < records.length; i += step) this.sampleWait(now - enqueuedAt[i]);
-    if (records.length > 1) this.sampleWait(now - enqueuedAt[records.length - 1]);
+    for (let i = 0; i < records.length; i += step) this.sampleWait(now - valueAt(enqueuedAt, i));
+    if (records.length > 1) this.sampleWait(now - valueAt(enqueuedAt, records.length - 1));
     return taken;
   }
 
@@ -106,7 +105,7 @@ export class Connection {
   requeue(taken: Queued): void {
     if (taken.records.length === 0) return;
     this.queue.requeue(taken);
-    for (const size of taken.sizes) this.queuedBytes += size;
+    this.queuedBytes += sumOf(taken.sizes, taken.records.length);
     this.onOffer();
   }
 
@@ -115,7 +114,7 @@ export class Connection {
     const limit = this.settings.expirationMs;
     if (limit <= 0 || this.queue.size === 0) return [];
     const removed = this.queue.removeWhere((r) => now - r.entryTime > limit);
-    for (const size of removed.sizes) this.queuedBytes -= size;
+    this.queuedBytes -= sumOf(removed.sizes, removed.records.length);
     this.expired += removed.records.length;
     return removed.records;
   }

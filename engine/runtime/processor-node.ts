@@ -4,7 +4,7 @@ import type { FlowRecord } from '../sdk/record';
 import type { ProcessorConfig } from '../flow/schema';
 import type { Bulletin, ProcessorStatus } from '../protocol';
 import { sizesOf, type Connection } from './connection';
-import type { Queued } from './record-queue';
+import { sumOf, valueAt, type Queued } from './record-queue';
 import { RateHistory } from './rates';
 import { Session, type RetrySettings } from './session';
 import type { StateStore } from './state-store';
@@ -242,7 +242,8 @@ export class ProcessorNode {
   private commit(session: Session, batch: Batch | undefined, now: number): void {
     let result;
     try {
-      result = session.commit(batch ? this.retry : undefined);
+      // only records this node sent back for retry carry a count, and they wait in its own inputs
+      result = session.commit(batch ? this.retry : undefined, this.counters.retried > 0);
     } catch (error) {
       return this.rollback(batch, error, now, session);
     }
@@ -250,15 +251,15 @@ export class ProcessorNode {
     const held = batch && result.requeued.length > 0 ? pick(batch, result.requeued) : undefined;
     // records the processor left in its queue count as input once, when they finally leave it
     this.counters.in += taken.length - (held?.records.length ?? 0);
-    if (batch) for (const size of batch.sizes) this.counters.bytesIn += size;
-    if (held) for (const size of held.sizes) this.counters.bytesIn -= size;
+    if (batch) this.counters.bytesIn += sumOf(batch.sizes, batch.records.length);
+    if (held) this.counters.bytesIn -= sumOf(held.sizes, held.records.length);
     this.counters.out += result.out;
     this.counters.bytesOut += result.bytesOut;
     this.counters.processed += taken.length - (held?.records.length ?? 0) + result.created;
     this.consecutiveFailures = 0;
     if (session.yieldMs > 0) this.yieldUntil = Math.max(this.yieldUntil, now + session.yieldMs);
     if (batch && result.retried.length > 0) {
-      batch.connection.requeue({ records: result.retried, enqueuedAt: result.retried.map(() => now), sizes: sizesOf(result.retried) });
+      batch.connection.requeue({ records: result.retried, enqueuedAt: now, sizes: sizesOf(result.retried) });
       this.counters.retried += result.retried.length;
       const backoff = Math.min(this.config.retry.backoffMs * 2 ** (result.attempt - 1), MAX_RETRY_BACKOFF_MS);
       this.yieldUntil = Math.max(this.yieldUntil, now + backoff);
@@ -328,8 +329,8 @@ function pick(batch: Queued, positions: readonly number[]): Queued {
   if (positions.length === batch.records.length) return batch;
   return {
     records: positions.map((i) => batch.records[i]),
-    enqueuedAt: positions.map((i) => batch.enqueuedAt[i]),
-    sizes: positions.map((i) => batch.sizes[i]),
+    enqueuedAt: positions.map((i) => valueAt(batch.enqueuedAt, i)),
+    sizes: positions.map((i) => valueAt(batch.sizes, i)),
   };
 }
 

@@ -6,17 +6,46 @@ export type Prioritizer = 'FIFO' | 'OLDEST_FIRST' | 'NEWEST_FIRST' | 'PRIORITY_A
 /** The attribute PRIORITY_ATTRIBUTE orders by: lower first, numbers numerically; records without it last. */
 export const PRIORITY_ATTRIBUTE = 'priority';
 
+/**
+ * A value per record, kept compactly: one number standing for every record of a batch (an offer's
+ * time, a large batch's sampled size), or one each. A batch of a thousand records then costs no
+ * array of times or sizes on its way through a queue.
+ */
+export type PerRecord = number | number[];
+
+export const valueAt = (values: PerRecord, i: number): number => (typeof values === 'number' ? values : values[i]);
+
+/** The sum over `count` records. */
+export function sumOf(values: PerRecord, count: number): number {
+  if (typeof values === 'number') return values * count;
+  let total = 0;
+  for (let i = 0; i < count; i++) total += values[i];
+  return total;
+}
+
+/** Records `from` … `to` - 1 of a per-record value. */
+const sliceOf = (values: PerRecord, from: number, to: number): PerRecord => (typeof values === 'number' ? values : values.slice(from, to));
+
+/** Two runs of per-record values, one after the other (counts `a` and `b` records). */
+function concat(a: PerRecord, countA: number, b: PerRecord, countB: number): PerRecord {
+  if (typeof a === 'number' && a === b) return a;
+  const out = typeof a === 'number' ? new Array<number>(countA).fill(a) : a;
+  if (typeof b === 'number') for (let i = 0; i < countB; i++) out.push(b);
+  else for (let i = 0; i < countB; i++) out.push(b[i]);
+  return out;
+}
+
 /** Records as they leave a queue: each with its enqueue time and estimated size in bytes. */
 export interface Queued {
   records: FlowRecord[];
-  enqueuedAt: number[];
-  sizes: number[];
+  enqueuedAt: PerRecord;
+  sizes: PerRecord;
 }
 
 /** Records with the time each was enqueued and its estimated size, ordered by a prioritizer. */
 export interface RecordQueue {
   readonly size: number;
-  push(records: readonly FlowRecord[], now: number, sizes: readonly number[]): void;
+  push(records: readonly FlowRecord[], now: number, sizes: PerRecord): void;
   /** Up to `max` records in priority order. */
   poll(max: number): Queued;
   /** Put records back so they come out first (FIFO) or in their priority place. */
@@ -51,15 +80,13 @@ function comparePriority(a: string | undefined, b: string | undefined): number {
   return a < b ? -1 : 1;
 }
 
-/** One offered batch, consumed from `start`; times and sizes are per record or one for all. */
+/** One offered batch, consumed from `start`. */
 interface Chunk {
   records: FlowRecord[];
   start: number;
-  times: number | number[];
-  sizes: number[];
+  times: PerRecord;
+  sizes: PerRecord;
 }
-
-const pick = (value: number | number[], i: number) => (typeof value === 'number' ? value : value[i]);
 
 /**
  * The default and fast path: a FIFO of the offered batches themselves. Offering a batch and taking
@@ -75,9 +102,9 @@ class FifoQueue implements RecordQueue {
   }
 
   /** The queue keeps `records` (callers hand over fresh arrays and do not touch them again). */
-  push(records: readonly FlowRecord[], now: number, sizes: readonly number[]): void {
+  push(records: readonly FlowRecord[], now: number, sizes: PerRecord): void {
     if (records.length === 0) return;
-    this.chunks.push({ records: records as FlowRecord[], start: 0, times: now, sizes: sizes as number[] });
+    this.chunks.push({ records: records as FlowRecord[], start: 0, times: now, sizes });
     this.count += records.length;
   }
 
@@ -87,18 +114,20 @@ class FifoQueue implements RecordQueue {
       const chunk = this.chunks[0];
       const available = chunk.records.length - chunk.start;
       const take = Math.min(available, max - out.records.length);
-      const whole = chunk.start === 0 && take === available && out.records.length === 0;
-      const records = whole ? chunk.records : chunk.records.slice(chunk.start, chunk.start + take);
-      const times = typeof chunk.times === 'number' ? new Array<number>(take).fill(chunk.times) : chunk.times.slice(chunk.start, chunk.start + take);
-      const sizes = whole ? chunk.sizes : chunk.sizes.slice(chunk.start, chunk.start + take);
-      if (out.records.length === 0) {
+      const from = chunk.start;
+      const whole = from === 0 && take === available;
+      const records = whole ? chunk.records : chunk.records.slice(from, from + take);
+      const times = whole ? chunk.times : sliceOf(chunk.times, from, from + take);
+      const sizes = whole ? chunk.sizes : sliceOf(chunk.sizes, from, from + take);
+      const before = out.records.length;
+      if (before === 0) {
         out.records = records;
         out.enqueuedAt = times;
         out.sizes = sizes;
       } else {
-        out.records.push(...records);
-        out.enqueuedAt.push(...times);
-        out.sizes.push(...sizes);
+        for (const record of records) out.records.push(record);
+        out.enqueuedAt = concat(out.enqueuedAt, before, times, take);
+        out.sizes = concat(out.sizes, before, sizes, take);
       }
       chunk.start += take;
       if (chunk.start === chunk.records.length) this.chunks.shift();
@@ -114,14 +143,14 @@ class FifoQueue implements RecordQueue {
   }
 
   removeWhere(drop: (record: FlowRecord) => boolean): Queued {
-    const removed: Queued = { records: [], enqueuedAt: [], sizes: [] };
-    const kept: Queued = { records: [], enqueuedAt: [], sizes: [] };
+    const removed = { records: [] as FlowRecord[], enqueuedAt: [] as number[], sizes: [] as number[] };
+    const kept = { records: [] as FlowRecord[], enqueuedAt: [] as number[], sizes: [] as number[] };
     for (const chunk of this.chunks) {
       for (let i = chunk.start; i < chunk.records.length; i++) {
         const into = drop(chunk.records[i]) ? removed : kept;
         into.records.push(chunk.records[i]);
-        into.enqueuedAt.push(pick(chunk.times, i));
-        into.sizes.push(chunk.sizes[i]);
+        into.enqueuedAt.push(valueAt(chunk.times, i));
+        into.sizes.push(valueAt(chunk.sizes, i));
       }
     }
     if (removed.records.length > 0) {
@@ -134,7 +163,7 @@ class FifoQueue implements RecordQueue {
 
   oldestEnqueuedAt(): number | undefined {
     const first = this.chunks[0];
-    return first ? pick(first.times, first.start) : undefined;
+    return first ? valueAt(first.times, first.start) : undefined;
   }
 
   clear(): void {
@@ -170,12 +199,12 @@ class HeapQueue implements RecordQueue {
     return this.heap.length;
   }
 
-  push(records: readonly FlowRecord[], now: number, sizes: readonly number[]): void {
-    records.forEach((record, i) => this.insert({ record, enqueuedAt: now, size: sizes[i], seq: this.seq++ }));
+  push(records: readonly FlowRecord[], now: number, sizes: PerRecord): void {
+    records.forEach((record, i) => this.insert({ record, enqueuedAt: now, size: valueAt(sizes, i), seq: this.seq++ }));
   }
 
   poll(max: number): Queued {
-    const out: Queued = { records: [], enqueuedAt: [], sizes: [] };
+    const out = { records: [] as FlowRecord[], enqueuedAt: [] as number[], sizes: [] as number[] };
     while (out.records.length < max && this.heap.length > 0) {
       const top = this.take();
       out.records.push(top.record);
@@ -189,11 +218,11 @@ class HeapQueue implements RecordQueue {
     // among equal priorities, returned records come out first again, in their order
     const { records, enqueuedAt, sizes } = taken;
     this.requeueSeq -= records.length;
-    records.forEach((record, i) => this.insert({ record, enqueuedAt: enqueuedAt[i], size: sizes[i], seq: this.requeueSeq + i }));
+    records.forEach((record, i) => this.insert({ record, enqueuedAt: valueAt(enqueuedAt, i), size: valueAt(sizes, i), seq: this.requeueSeq + i }));
   }
 
   removeWhere(drop: (record: FlowRecord) => boolean): Queued {
-    const removed: Queued = { records: [], enqueuedAt: [], sizes: [] };
+    const removed = { records: [] as FlowRecord[], enqueuedAt: [] as number[], sizes: [] as number[] };
     const kept: Entry[] = [];
     for (const entry of this.heap) {
       if (!drop(entry.record)) kept.push(entry);

@@ -110,3 +110,82 @@ test('update removes attributes before setting; create records its parents', () 
   for (const record of [updated, b, merged]) session.transfer(record, 'success');
   session.commit();
 });
+
+test('transferAll and dropAll route a whole batch at once; a record then routed again is an error', () => {
+  const out = connection('s', 'success');
+  const inputs = [createRecord(0), createRecord(1), createRecord(2)];
+  const session = new Session(inputs.slice(), new Map([['success', [out]]]), Date.now());
+  session.transferAll(inputs, 'success');
+  assert.throws(() => session.drop(inputs[1]), /already routed/);
+  assert.throws(() => session.transferAll([inputs[2]], 'success'), /already routed/);
+  const made = session.create('late');
+  session.dropAll([made]);
+  const result = session.commit();
+  assert.deepEqual(out.poll(10).records.map((r) => r.content), [0, 1, 2]);
+  assert.deepEqual([result.out, result.dropped], [3, 1]);
+
+  const sink = new Session(inputs, new Map(), Date.now());
+  sink.dropAll(inputs);
+  assert.equal(sink.commit().dropped, 3);
+  assert.throws(() => new Session(inputs, new Map(), Date.now()).transferAll(inputs, 'nope'), /no relationship named "nope"/);
+});
+
+test('transferAll of records out of order, after others were routed, lands each once in input order', () => {
+  const out = connection('s', 'success');
+  const failure = connection('f', 'failure');
+  const inputs = [createRecord(0), createRecord(1), createRecord(2), createRecord(3)];
+  const session = new Session(inputs, new Map([['success', [out]], ['failure', [failure]]]), Date.now());
+  session.transfer(inputs[1], 'failure');
+  session.transferAll([inputs[3], session.update(inputs[0], { content: 10 }), inputs[2]], 'success');
+  session.commit();
+  assert.deepEqual(out.poll(10).records.map((r) => r.content), [10, 2, 3]);
+  assert.deepEqual(failure.poll(10).records.map((r) => r.content), [1]);
+});
+
+test('createAll makes a source batch, after inputs too; a source routes it whole', () => {
+  const out = connection('s', 'success');
+  const source = new Session([], new Map([['success', [out]]]), 1234);
+  const made = source.createAll([{ a: 1 }, { a: 2 }], { origin: 'test' });
+  source.transferAll(made, 'success');
+  source.commit();
+  const delivered = out.poll(10).records;
+  assert.deepEqual(delivered.map((r) => [r.content, r.attributes.origin, r.entryTime, r.parents.length]), [
+    [{ a: 1 }, 'test', 1234, 0],
+    [{ a: 2 }, 'test', 1234, 0],
+  ]);
+  assert.notEqual(delivered[0].id, delivered[1].id);
+
+  const input = createRecord('in');
+  const mixed = new Session([input], new Map([['success', [out]]]), Date.now());
+  const extra = mixed.createAll(['x', 'y']);
+  mixed.transferAll(extra, 'success');
+  mixed.drop(input);
+  const result = mixed.commit();
+  assert.deepEqual([result.created, result.out, result.dropped], [2, 2, 1]);
+  assert.deepEqual(out.poll(10).records.map((r) => r.content), ['x', 'y']);
+});
+
+test('updates leave the input batch as taken, for a rollback to requeue', () => {
+  const inputs = [createRecord({ n: 1 }), createRecord({ n: 2 })];
+  const taken = inputs.slice();
+  const session = new Session(inputs, new Map([['success', [connection('s', 'success')]]]), Date.now());
+  session.transferAll([session.update(inputs[0], { content: { n: 10 } }), session.update(inputs[1], { content: { n: 20 } })], 'success');
+  // the processor threw here: nothing committed, and the batch is what the queue handed over
+  assert.deepEqual(inputs, taken);
+  assert.deepEqual(inputs.map((r) => r.content), [{ n: 1 }, { n: 2 }]);
+});
+
+test('in-order work (update then transferAll, or update and transfer each) never builds the id lookup', () => {
+  // a regression guard for the hot path: the lookup is a map of the whole batch, built per trigger
+  const inputs = Array.from({ length: 50 }, (_, n) => createRecord(n));
+  const outputs = new Map([['success', [connection('s', 'success')]]]);
+  const batchWise = new Session(inputs, outputs, Date.now());
+  batchWise.transferAll(inputs.map((r) => batchWise.update(r, { content: 0 })), 'success');
+  const recordWise = new Session(inputs, outputs, Date.now());
+  for (const record of inputs) recordWise.transfer(recordWise.update(record, { content: 0 }), 'success');
+  const lookup = (s: Session) => (s as unknown as { slotById?: Map<number, number> }).slotById;
+  assert.equal(lookup(batchWise), undefined);
+  assert.equal(lookup(recordWise), undefined);
+  batchWise.commit();
+  recordWise.commit();
+});

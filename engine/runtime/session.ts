@@ -33,12 +33,22 @@ export interface RetrySettings {
  * Hot path: records live in parallel arrays (latest version, destination; the originals are the
  * input batch itself) instead of an object per record, and processors that route in input order are
  * matched by a cursor; a map from id to slot is built only when a record is routed out of order.
+ * Every per-record array is made only when needed: the latest versions on the first update or
+ * create, the destinations on the first record routed alone; a whole batch routed at once
+ * (transferAll, dropAll) is a bulk-routed prefix of slots and costs no array at all.
  */
 export class Session implements ProcessSession<string> {
-  private readonly records: FlowRecord[];
-  private readonly destinations: (string | undefined)[];
+  /** The latest version of every record: the inputs themselves until one is updated or created. */
+  private records: FlowRecord[];
+  private ownsRecords = false;
+  /** Slots below bulkEnd went to bulkTo; any other routed slot has its destination here. */
+  private destinations?: (string | undefined)[];
+  private bulkEnd = 0;
+  private bulkTo?: string;
   private slotById?: Map<number, number>;
   private cursor = 0;
+  /** The slot after the last one looked up: in-order updates before routing are found without a lookup. */
+  private hint = 0;
   private routedCount = 0;
   /** The last relationship transfer() found in `outputs`. */
   private knownRelationship?: string;
@@ -52,29 +62,36 @@ export class Session implements ProcessSession<string> {
   rolledBackCallbacks?: ((error: unknown) => void)[];
 
   constructor(
-    /** As taken from the queue: the originals of the first `inputs.length` slots (never modified). */
-    private readonly inputs: readonly FlowRecord[],
+    /**
+     * As taken from the queue: the originals of the first `inputs.length` slots. The session owns
+     * the array (the queue handed it over): never modified before commit, which may deliver it.
+     */
+    private readonly inputs: FlowRecord[],
     /** Relationship → its connections; an empty list means auto-terminated. */
     private readonly outputs: ReadonlyMap<string, readonly Connection[]>,
     private readonly now: number,
     /** Who is failing records, for the error attributes. */
     private readonly processorName = '',
   ) {
-    this.records = inputs.slice();
-    this.destinations = new Array(inputs.length);
+    this.records = inputs;
   }
 
   transfer(record: FlowRecord, relationship: string): void {
-    // checked once per run of the same relationship, not per record
-    if (relationship !== this.knownRelationship) {
-      if (!this.outputs.has(relationship)) throw new Error(`no relationship named "${relationship}"`);
-      this.knownRelationship = relationship;
-    }
+    if (relationship !== this.knownRelationship) this.checkRelationship(relationship);
     this.route(record, relationship);
+  }
+
+  transferAll(records: readonly FlowRecord[], relationship: string): void {
+    if (relationship !== this.knownRelationship) this.checkRelationship(relationship);
+    this.routeAll(records, relationship);
   }
 
   drop(record: FlowRecord): void {
     this.route(record, DROP);
+  }
+
+  dropAll(records: readonly FlowRecord[]): void {
+    this.routeAll(records, DROP);
   }
 
   fail(record: FlowRecord, reason: string): void {
@@ -89,6 +106,19 @@ export class Session implements ProcessSession<string> {
   create(content: unknown, attributes?: Record<string, string>, parents?: readonly FlowRecord[]): FlowRecord {
     // undefined picks createRecord's shared empty attributes and parents: no allocation per record
     return this.add(createRecord(content, attributes, parents?.map((p) => p.id), this.now));
+  }
+
+  createAll(contents: readonly unknown[], attributes?: Record<string, string>): readonly FlowRecord[] {
+    const created = new Array<FlowRecord>(contents.length);
+    for (let i = 0; i < contents.length; i++) created[i] = createRecord(contents[i], attributes, undefined, this.now);
+    // a source's session has no records yet: they become its records (read-only for the caller)
+    if (this.records.length === 0 && !this.slotById) {
+      this.records = created;
+      this.ownsRecords = true;
+    } else {
+      for (const record of created) this.add(record);
+    }
+    return created;
   }
 
   clone(record: FlowRecord): FlowRecord {
@@ -108,7 +138,7 @@ export class Session implements ProcessSession<string> {
       parents: latest.parents,
       entryTime: latest.entryTime,
     };
-    this.records[slot] = updated;
+    (this.ownsRecords ? this.records : this.ownRecords())[slot] = updated;
     return updated;
   }
 
@@ -137,8 +167,10 @@ export class Session implements ProcessSession<string> {
    * connections gets a copy (new id, same content) in each after the first. Input records routed to
    * a retry relationship with attempts left are returned instead, unchanged but for their count;
    * requeued ones are only listed (by position in the batch), for the node to put back as taken.
+   * Retry counts are removed from records leaving, unless the node knows none of its inputs has one
+   * (it never retried): that check cost a pass over every batch.
    */
-  commit(retry?: RetrySettings): CommitResult {
+  commit(retry?: RetrySettings, inputsMayHaveRetryCounts = true): CommitResult {
     const records = this.records;
     const created = records.length - this.inputs.length;
     const result: CommitResult = { out: 0, bytesOut: 0, dropped: 0, created, retried: [], attempt: 0, requeued: [] };
@@ -152,12 +184,12 @@ export class Session implements ProcessSession<string> {
     if (common !== MIXED && !retry?.relationships.has(common)) {
       if (common === DROP) result.dropped = records.length;
       else if (common === REQUEUE) result.requeued = records.map((_, slot) => slot);
-      else this.deliver(common, withoutRetryCounts(records), result);
+      else this.deliver(common, inputsMayHaveRetryCounts ? withoutRetryCounts(records) : records, result);
       return result;
     }
     const byRelationship = new Map<string, FlowRecord[]>();
     for (let slot = 0; slot < records.length; slot++) {
-      const to = this.destinations[slot]!;
+      const to = this.destinationOf(slot)!;
       if (to === DROP) {
         result.dropped++;
         continue;
@@ -179,7 +211,9 @@ export class Session implements ProcessSession<string> {
       if (!list) byRelationship.set(to, (list = []));
       list.push(records[slot]);
     }
-    for (const [relationship, routed] of byRelationship) this.deliver(relationship, withoutRetryCounts(routed), result);
+    for (const [relationship, routed] of byRelationship) {
+      this.deliver(relationship, inputsMayHaveRetryCounts ? withoutRetryCounts(routed) : routed, result);
+    }
     return result;
   }
 
@@ -197,35 +231,104 @@ export class Session implements ProcessSession<string> {
     }
   }
 
+  /** Called when the relationship differs from the last one checked: once per run of the same one, not per record. */
+  private checkRelationship(relationship: string): void {
+    if (!this.outputs.has(relationship)) throw new Error(`no relationship named "${relationship}"`);
+    this.knownRelationship = relationship;
+  }
+
+  /** The records array, copied from the inputs on the first write (the originals stay as taken). */
+  private ownRecords(): FlowRecord[] {
+    if (!this.ownsRecords) {
+      this.records = this.records.slice();
+      this.ownsRecords = true;
+    }
+    return this.records;
+  }
+
   private add(record: FlowRecord): FlowRecord {
-    const slot = this.records.length;
-    this.records.push(record);
+    const records = this.ownRecords();
+    const slot = records.length;
+    records.push(record);
     // destinations stays shorter until the record is routed: unset reads as undefined either way
     this.slotById?.set(record.id, slot);
     return record;
   }
 
-  private route(record: FlowRecord, to: string): void {
-    const slot = this.slotOf(record);
-    if (this.destinations[slot] !== undefined) throw new Error(`record ${record.id} was already routed in this session`);
-    if (to === REQUEUE && slot >= this.inputs.length) throw new Error(`record ${record.id} was created in this session; only input records can be requeued`);
-    this.destinations[slot] = to;
-    this.routedCount++;
-    if (this.commonDestination === undefined) this.commonDestination = to;
-    else if (this.commonDestination !== to) this.commonDestination = MIXED;
-    while (this.cursor < this.records.length && this.destinations[this.cursor] !== undefined) this.cursor++;
+  private destinationOf(slot: number): string | undefined {
+    return slot < this.bulkEnd ? this.bulkTo : this.destinations?.[slot];
   }
 
-  /** Where a record of this session lives; the cursor answers in-order routing without a lookup. */
+  private route(record: FlowRecord, to: string): void {
+    const slot = this.slotOf(record);
+    const destinations = (this.destinations ??= new Array<string | undefined>(this.records.length));
+    if (slot < this.bulkEnd || destinations[slot] !== undefined) throw new Error(`record ${record.id} was already routed in this session`);
+    if (to === REQUEUE && slot >= this.inputs.length) throw new Error(`record ${record.id} was created in this session; only input records can be requeued`);
+    destinations[slot] = to;
+    this.routedCount++;
+    this.noteDestination(to);
+    // the cursor is the first unrouted slot (past the bulk-routed prefix, so only `destinations` tells)
+    if (slot === this.cursor) {
+      let cursor = slot + 1;
+      while (cursor < this.records.length && destinations[cursor] !== undefined) cursor++;
+      this.cursor = cursor;
+    }
+  }
+
+  /**
+   * Route many records at once. Records that are the session's first slots, in order, with nothing
+   * routed yet (a whole input batch, every record created so far) become the bulk-routed prefix: a
+   * comparison per record, no array. Anything else is routed record by record.
+   */
+  private routeAll(records: readonly FlowRecord[], to: string): void {
+    if (records.length === 0) return;
+    const slots = this.records;
+    let wholePrefix = this.routedCount === 0 && records.length <= slots.length;
+    // the session's own array (the inputs untouched, or what createAll made): no need to compare
+    if (wholePrefix && records !== slots) {
+      for (let i = 0; wholePrefix && i < records.length; i++) wholePrefix = slots[i] === records[i];
+    }
+    if (!wholePrefix) {
+      for (let i = 0; i < records.length; i++) this.route(records[i], to);
+      return;
+    }
+    this.bulkEnd = this.cursor = records.length;
+    this.bulkTo = to;
+    this.routedCount = records.length;
+    this.noteDestination(to);
+  }
+
+  private noteDestination(to: string): void {
+    if (this.commonDestination === undefined) this.commonDestination = to;
+    else if (this.commonDestination !== to) this.commonDestination = MIXED;
+  }
+
+  /** Where a record of this session lives; the cursor and the hint answer in-order work without a lookup. */
   private slotOf(record: FlowRecord): number {
     const id = record.id;
-    if (this.cursor < this.records.length && this.records[this.cursor].id === id) return this.cursor;
+    const records = this.records;
+    const cursor = this.cursor;
+    if (cursor < records.length && records[cursor].id === id) {
+      this.hint = cursor + 1;
+      return cursor;
+    }
+    const hint = this.hint;
+    if (hint < records.length && records[hint].id === id) {
+      this.hint = hint + 1;
+      return hint;
+    }
+    return this.lookUpSlot(id);
+  }
+
+  /** Out of order: a map from id to slot, built on first need. */
+  private lookUpSlot(id: number): number {
     if (!this.slotById) {
       this.slotById = new Map();
       for (let i = 0; i < this.records.length; i++) this.slotById.set(this.records[i].id, i);
     }
     const slot = this.slotById.get(id);
     if (slot === undefined) throw new Error(`record ${id} does not belong to this session`);
+    this.hint = slot + 1;
     return slot;
   }
 }

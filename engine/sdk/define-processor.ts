@@ -109,17 +109,30 @@ export interface ProcessSession<R extends string = string> {
   /** Route a record (an input, one returned by `update`, or one `create`d) to a relationship. */
   transfer(record: FlowRecord, relationship: R): void;
   /**
+   * Route many records to one relationship (NiFi's transfer of a collection): the same as `transfer`
+   * for each, and far cheaper per record for a whole batch in order, which is what most triggers
+   * route, so hot processors route their batch with it.
+   */
+  transferAll(records: readonly FlowRecord[], relationship: R): void;
+  /**
    * Route a record to `failure`, with the reason and where it failed in its attributes (error.message,
    * error.processor, error.time). Only for processors that declare a `failure` relationship.
    */
   fail(record: FlowRecord, reason: string): void;
   /** Remove a record from the flow on purpose (a sink consumed it, a filter rejected it). */
   drop(record: FlowRecord): void;
+  /** `drop` for each record (NiFi's remove of a collection); cheap for a whole batch. */
+  dropAll(records: readonly FlowRecord[]): void;
   /**
    * A new record: with no parent (sources), or made from several records of this session (a merge),
    * which become its lineage.
    */
   create(content: unknown, attributes?: Record<string, string>, parents?: readonly FlowRecord[]): FlowRecord;
+  /**
+   * A new record for each content, without parents (a source's batch), in one step: route them with
+   * `transferAll`. The array may be the session's own: read it, do not change it.
+   */
+  createAll(contents: readonly unknown[], attributes?: Record<string, string>): readonly FlowRecord[];
   /** A copy with a new id (lineage: this record), to route to a second place. */
   clone(record: FlowRecord): FlowRecord;
   /**

@@ -69,7 +69,7 @@ export default implement(convertRecordSpec, ({ props }) => {
     if ('error' in result) throw new Error(result.error); // checked above: cannot happen
     const attributes = { 'mime.type': MIME_TYPE[props.format], 'record.count': String(rows.length) };
     session.transfer(session.create(props.field ? { [props.field]: result.text } : result.text, attributes, rows), 'success');
-    for (const record of rows) session.drop(record);
+    session.dropAll(rows);
   }
 
   return {

@@ -5,6 +5,6 @@ import { delaySpec } from './spec';
 export default implement(delaySpec, ({ props }) => ({
   async onTrigger(batch, session) {
     await sleep(props.delayMs);
-    for (const record of batch) session.transfer(record, 'success');
+    session.transferAll(batch, 'success');
   },
 }));

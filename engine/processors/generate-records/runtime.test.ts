@@ -31,4 +31,16 @@ test('a template that fails rolls the trigger back with the reason', async () =>
   assert.equal(run.routed('success').length, 0, 'nothing from the failed batch is delivered');
   assert.equal(run.status.errors, 1);
   assert.match(run.status.bulletins[0].message, /template failed for record 2/);
+  // the numbers of the failed batch were given back: the next trigger makes 0 … 4 again
+  await run.run();
+  assert.match(run.status.bulletins[1].message, /template failed for record 2/);
+});
+
+test("a template outside the compiled subset (jsonata's interpreter answers) makes the same records, in order", async () => {
+  const run = await runProcessor(generate).props({ template: '{"n": $i, "s": $join(["a", $string($i)], "-")}', rate: 0, limit: 0 }).batch(5).run(2);
+  assert.deepEqual(
+    // the interpreter's objects have no prototype: compare as JSON
+    run.routed('success').map((r) => JSON.stringify(r.content)),
+    Array.from({ length: 10 }, (_, n) => JSON.stringify({ n, s: `a-${n}` })),
+  );
 });

@@ -7,7 +7,7 @@ export default implement(inspectSpec, ({ props }) => {
   return {
     onTrigger(batch, session) {
       recent = recent.concat(batch.slice(-props.keep)).slice(-props.keep);
-      for (const record of batch) session.drop(record);
+      session.dropAll(batch);
     },
     view: (): InspectView => ({
       records: recent.map(({ id, attributes, content, entryTime }) => ({ id, attributes, content, entryTime })),

@@ -81,7 +81,7 @@ export default implement(listenHttpSpec, async ({ props, batchSize, wake }) => {
       const taken = buffer.take(batchSize);
       if (taken.length === 0) return session.yield(IDLE_YIELD_MS);
       for (const request of taken) {
-        for (const content of request.contents) session.transfer(session.create(content, request.attributes), 'success');
+        session.transferAll(session.createAll(request.contents, request.attributes), 'success');
       }
       session.onCommitted(() => {
         for (const request of taken) {

@@ -51,7 +51,7 @@ export default implement(publishKafkaSpec, async (ctx) => {
         if (refusedForGood(error)) return sent.forEach((record) => session.fail(record, reason));
         throw new Error(reason, { cause: error });
       }
-      for (const record of sent) session.transfer(record, 'success');
+      session.transferAll(sent, 'success');
     },
   };
 });

@@ -200,7 +200,7 @@ export default implement(putFileSpec, async (ctx) => {
       await undo(mark, opened);
       throw error;
     }
-    for (const record of accepted) session.transfer(record, 'success');
+    session.transferAll(accepted, 'success');
     session.setState({ seq, parts: [...unpublished, ...sealed, ...(current ? [current] : [])].map((p) => p.info) } satisfies PutFileState);
     session.onCommitted(() => {
       unpublished.push(...sealed);

@@ -40,10 +40,8 @@ export default implement(queryDatabaseTableSpec, (ctx) => {
       const attributes = { 'sql.table': table, 'sql.database.type': db.dialect.type };
       const last = rows[rows.length - 1];
       const watermark: Watermark = { table, orderColumns, after: orderColumns.map((c) => last[c]) };
-      for (const row of rows) {
-        for (const column of hidden) delete row[column];
-        session.transfer(session.create(row, attributes), 'success');
-      }
+      for (const row of rows) for (const column of hidden) delete row[column];
+      session.transferAll(session.createAll(rows, attributes), 'success');
       session.setState(watermark);
     },
   };

@@ -40,7 +40,7 @@ export default implement(queryRecordSpec, async ({ props }) => {
         else session.fail(record, reason);
       });
       for (const [name, results] of outcome.results) {
-        for (const row of results) session.transfer(session.create(row, { [QUERY_NAME_ATTRIBUTE]: name }), name);
+        session.transferAll(session.createAll(results, { [QUERY_NAME_ATTRIBUTE]: name }), name);
       }
     },
     onStop: () => database.close(),

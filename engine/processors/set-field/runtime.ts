@@ -1,4 +1,4 @@
-import { implement } from '../../sdk';
+import { implement, type FlowRecord } from '../../sdk';
 import { setFieldSpec } from './spec';
 
 type Operand = (content: Record<string, unknown>) => unknown;
@@ -63,15 +63,15 @@ export default implement(setFieldSpec, ({ props }) => {
 
   return {
     onTrigger(batch, session) {
+      // successes are routed together at the end (transferAll), failures as they come
+      const updated: FlowRecord[] = [];
       for (const record of batch) {
         const content = record.content;
         const value = isObject(content) ? compute(content) : new SetFieldError('the record content is not an object');
-        if (value instanceof SetFieldError) {
-          session.fail(record, value.message);
-        } else {
-          session.transfer(session.update(record, { content: withField(content as Record<string, unknown>, path, value) }), 'success');
-        }
+        if (value instanceof SetFieldError) session.fail(record, value.message);
+        else updated.push(session.update(record, { content: withField(content as Record<string, unknown>, path, value) }));
       }
+      session.transferAll(updated, 'success');
     },
   };
 });

@@ -27,3 +27,13 @@ test('records the expression cannot handle go to failure with the reason, the re
   assert.match(failures[1].attributes['error.message'], /Unable to cast value to a number/);
   assert.ok(failures.every((r) => r.attributes['error.message']));
 });
+
+test('records after one the interpreter answered are transformed and routed as well, in order', async () => {
+  // $join is outside the compiled subset: the first record switches the trigger to awaiting
+  const run = await runProcessor(transform)
+    .props({ expression: 'qty = "x" ? {"label": $join(["x", "y"], "-")} : {"total": qty * 2}' })
+    .enqueue([{ qty: 'x' }, { qty: 2 }, { qty: 3 }, 'not an object'])
+    .run();
+  assert.deepEqual(run.routed('success').map((r) => r.content), [{ qty: 'x', label: 'x-y' }, { qty: 2, total: 4 }, { qty: 3, total: 6 }]);
+  assert.match(run.routed('failure')[0].attributes['error.message'], /record content to be an object/);
+});

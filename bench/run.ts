@@ -69,7 +69,7 @@ console.log('case'.padEnd(40) + 'records'.padStart(12) + 'records/s'.padStart(13
 for (const [name, r] of rows) {
   const lag = r.eventLoopLagP99Ms === undefined ? '' : `${r.eventLoopLagP99Ms} ms`;
   const all = r.all.length > 1 ? `   [${r.all.map(fmt).join(', ')}]` : '';
-  console.log(name.padEnd(40) + fmt(r.records).padStart(12) + fmt(r.recordsPerSec).padStart(13) + fmt(r.peakRssMB).padStart(13) + lag.padStart(14) + all);
+  console.log(name.padEnd(40) + fmt(r.records).padStart(12) + fmt(r.recordsPerSec).padStart(13) + fmt(Math.round(r.peakRssMB)).padStart(13) + lag.padStart(14) + all);
 }
 const ratio = (x: number, y: number) => (x / y).toFixed(2);
 const goals = [

@@ -144,3 +144,24 @@ test('sizes: small batches record by record, large ones from samples; bytes bala
   c.poll(Infinity);
   assert.equal(c.bytes, 0);
 });
+
+test('a poll across offered batches gathers into a new array: the arrays offered are left as they were', () => {
+  const c = new Connection(config, settings(10_000, 1e9));
+  const first = records(20);
+  const second = records(30);
+  c.offer(first, 1000);
+  c.offer(second, 2000);
+  const taken = c.poll(50, 3000);
+  assert.equal(taken.records.length, 50);
+  assert.deepEqual([first.length, second.length], [20, 30]);
+  assert.deepEqual([taken.records[0], taken.records[20]], [first[0], second[0]]);
+  assert.deepEqual([0, 19, 20, 49].map((i) => (typeof taken.enqueuedAt === 'number' ? taken.enqueuedAt : taken.enqueuedAt[i])), [1000, 1000, 2000, 2000]);
+});
+
+test('the oldest wait counts records behind the head too (retried ones go back to the head, younger)', () => {
+  const c = new Connection(config, settings(10_000, 1e9));
+  c.offer(records(5), 1000);
+  const taken = c.poll(2, 1500);
+  c.requeue({ ...taken, enqueuedAt: 1500 });
+  assert.equal(c.status(2000).oldestMs, 1000);
+});

@@ -242,8 +242,7 @@ export class ProcessorNode {
   private commit(session: Session, batch: Batch | undefined, now: number): void {
     let result;
     try {
-      // only records this node sent back for retry carry a count, and they wait in its own inputs
-      result = session.commit(batch ? this.retry : undefined, this.counters.retried > 0);
+      result = session.commit(batch ? this.retry : undefined);
     } catch (error) {
       return this.rollback(batch, error, now, session);
     }

@@ -26,7 +26,7 @@ export function sumOf(values: PerRecord, count: number): number {
 /** Records `from` … `to` - 1 of a per-record value. */
 const sliceOf = (values: PerRecord, from: number, to: number): PerRecord => (typeof values === 'number' ? values : values.slice(from, to));
 
-/** Two runs of per-record values, one after the other (counts `a` and `b` records). */
+/** Two runs of per-record values, one after the other (counts `a` and `b` records); appends to `a` when it is an array. */
 function concat(a: PerRecord, countA: number, b: PerRecord, countB: number): PerRecord {
   if (typeof a === 'number' && a === b) return a;
   const out = typeof a === 'number' ? new Array<number>(countA).fill(a) : a;
@@ -110,6 +110,7 @@ class FifoQueue implements RecordQueue {
 
   poll(max: number): Queued {
     const out: Queued = { records: [], enqueuedAt: [], sizes: [] };
+    let gathering = false;
     while (out.records.length < max && this.chunks.length > 0) {
       const chunk = this.chunks[0];
       const available = chunk.records.length - chunk.start;
@@ -125,6 +126,13 @@ class FifoQueue implements RecordQueue {
         out.enqueuedAt = times;
         out.sizes = sizes;
       } else {
+        // a second chunk: gather into new arrays, as the first chunk's may still be known to whoever offered it
+        if (!gathering) {
+          gathering = true;
+          out.records = out.records.slice();
+          if (typeof out.enqueuedAt !== 'number') out.enqueuedAt = out.enqueuedAt.slice();
+          if (typeof out.sizes !== 'number') out.sizes = out.sizes.slice();
+        }
         for (const record of records) out.records.push(record);
         out.enqueuedAt = concat(out.enqueuedAt, before, times, take);
         out.sizes = concat(out.sizes, before, sizes, take);
@@ -161,9 +169,15 @@ class FifoQueue implements RecordQueue {
     return removed;
   }
 
+  /** The earliest time over all chunks: records put back at the head (retried ones) can be younger than the rest. */
   oldestEnqueuedAt(): number | undefined {
-    const first = this.chunks[0];
-    return first ? valueAt(first.times, first.start) : undefined;
+    let oldest: number | undefined;
+    for (const chunk of this.chunks) {
+      const times = chunk.times;
+      if (typeof times === 'number') oldest = oldest === undefined ? times : Math.min(oldest, times);
+      else for (let i = chunk.start; i < times.length; i++) oldest = oldest === undefined ? times[i] : Math.min(oldest, times[i]);
+    }
+    return oldest;
   }
 
   clear(): void {

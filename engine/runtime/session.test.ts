@@ -189,3 +189,25 @@ test('in-order work (update then transferAll, or update and transfer each) never
   batchWise.commit();
   recordWise.commit();
 });
+
+test("createAll's array stays as returned: later creates and updates do not write into it", () => {
+  const out = connection('s', 'success');
+  const session = new Session([], new Map([['success', [out]]]), Date.now());
+  const first = session.createAll([{ n: 1 }, { n: 2 }]);
+  const second = session.createAll([{ n: 3 }]);
+  session.update(first[0], { content: { n: 10 } });
+  assert.deepEqual(first.map((r) => r.content), [{ n: 1 }, { n: 2 }]);
+  session.transferAll(first, 'success');
+  session.transferAll(second, 'success');
+  session.commit();
+  assert.deepEqual(out.poll(10).records.map((r) => r.content), [{ n: 10 }, { n: 2 }, { n: 3 }]);
+});
+
+test('a retry count is removed from every record leaving a processor, whoever set it', () => {
+  const out = connection('s', 'success');
+  const counted = createRecord(1, { 'retry.count': '2', keep: 'yes' });
+  const session = new Session([counted], new Map([['success', [out]]]), Date.now());
+  session.transferAll([counted], 'success');
+  session.commit();
+  assert.deepEqual(out.poll(10).records[0].attributes, { keep: 'yes' });
+});

@@ -111,10 +111,11 @@ export class Session implements ProcessSession<string> {
   createAll(contents: readonly unknown[], attributes?: Record<string, string>): readonly FlowRecord[] {
     const created = new Array<FlowRecord>(contents.length);
     for (let i = 0; i < contents.length; i++) created[i] = createRecord(contents[i], attributes, undefined, this.now);
-    // a source's session has no records yet: they become its records (read-only for the caller)
+    // a source's session has no records yet: they become its records, copied on a later write like
+    // the inputs, so the caller's array never changes under it
     if (this.records.length === 0 && !this.slotById) {
       this.records = created;
-      this.ownsRecords = true;
+      this.ownsRecords = false;
     } else {
       for (const record of created) this.add(record);
     }
@@ -167,10 +168,8 @@ export class Session implements ProcessSession<string> {
    * connections gets a copy (new id, same content) in each after the first. Input records routed to
    * a retry relationship with attempts left are returned instead, unchanged but for their count;
    * requeued ones are only listed (by position in the batch), for the node to put back as taken.
-   * Retry counts are removed from records leaving, unless the node knows none of its inputs has one
-   * (it never retried): that check cost a pass over every batch.
    */
-  commit(retry?: RetrySettings, inputsMayHaveRetryCounts = true): CommitResult {
+  commit(retry?: RetrySettings): CommitResult {
     const records = this.records;
     const created = records.length - this.inputs.length;
     const result: CommitResult = { out: 0, bytesOut: 0, dropped: 0, created, retried: [], attempt: 0, requeued: [] };
@@ -184,7 +183,7 @@ export class Session implements ProcessSession<string> {
     if (common !== MIXED && !retry?.relationships.has(common)) {
       if (common === DROP) result.dropped = records.length;
       else if (common === REQUEUE) result.requeued = records.map((_, slot) => slot);
-      else this.deliver(common, inputsMayHaveRetryCounts ? withoutRetryCounts(records) : records, result);
+      else this.deliver(common, withoutRetryCounts(records), result);
       return result;
     }
     const byRelationship = new Map<string, FlowRecord[]>();
@@ -211,9 +210,7 @@ export class Session implements ProcessSession<string> {
       if (!list) byRelationship.set(to, (list = []));
       list.push(records[slot]);
     }
-    for (const [relationship, routed] of byRelationship) {
-      this.deliver(relationship, inputsMayHaveRetryCounts ? withoutRetryCounts(routed) : routed, result);
-    }
+    for (const [relationship, routed] of byRelationship) this.deliver(relationship, withoutRetryCounts(routed), result);
     return result;
   }
 
@@ -341,7 +338,10 @@ function withoutAttributes(attributes: Readonly<Record<string, string>>, names: 
   return kept;
 }
 
-/** Leaving the processor that retried them, records lose their retry count (in place: the array is the session's). */
+/**
+ * Leaving the processor that retried them, records lose their retry count. In place: the array is
+ * handed to a queue at this very commit, and nothing can fail after it.
+ */
 function withoutRetryCounts(records: FlowRecord[]): FlowRecord[] {
   for (let i = 0; i < records.length; i++) {
     const record = records[i];

@@ -130,7 +130,7 @@ export interface ProcessSession<R extends string = string> {
   create(content: unknown, attributes?: Record<string, string>, parents?: readonly FlowRecord[]): FlowRecord;
   /**
    * A new record for each content, without parents (a source's batch), in one step: route them with
-   * `transferAll`. The array may be the session's own: read it, do not change it.
+   * `transferAll`. The array is handed over to the session: read it, do not change it.
    */
   createAll(contents: readonly unknown[], attributes?: Record<string, string>): readonly FlowRecord[];
   /** A copy with a new id (lineage: this record), to route to a second place. */

@@ -34,11 +34,12 @@ export default implement(generateRecordsSpec, ({ props, batchSize }) => {
         return session.yield(limitReached ? 1000 : Math.ceil(((1 - tokens) * 1000) / props.rate));
       }
       // the numbers are taken now and given back if the template fails: the session then rolls
-      // back, the bulletin shows why, and the numbering resumes where it was
+      // back, the bulletin shows why, and the numbering resumes where it was (unless a concurrent
+      // trigger took later numbers meanwhile: a gap, never a number twice)
       const first = generated;
       generated += count;
       const failed = (n: number, message: string): never => {
-        generated = first;
+        if (generated === first + count) generated = first;
         throw new Error(`template failed for record ${first + n}: ${message}`);
       };
       // contents first, then one createAll and transferAll: the cheap way to route a whole batch

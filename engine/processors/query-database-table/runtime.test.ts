@@ -62,6 +62,28 @@ for (const server of SERVERS) {
       await restarted.stop();
     });
 
+    test('a column added while it runs is read from the next poll on, and a dropped one is a clear error', async () => {
+      await orders(3);
+      const run = source({});
+      await run.run(2);
+      assert.deepEqual(ids(run), [1, 2, 3]);
+      await execute(db, `ALTER TABLE ${TABLE} ADD COLUMN note VARCHAR(20)`, `INSERT INTO ${TABLE} (id, sku, qty, updated_at, note) VALUES (4, 'PF-4', 4, '2024-01-02 00:00:00', 'gift')`);
+      await run.run();
+      const added = run.routed('success').at(-1)!.content as { id: number; note: string };
+      assert.deepEqual([added.id, added.note], [4, 'gift']);
+
+      // in the middle of a load (full pages keep the plan), the column goes: the page fails, and the
+      // next trigger describes the table again and says what is wrong
+      const picky = source({ columns: 'id, note', pageSize: 1 });
+      await picky.run();
+      await execute(db, `ALTER TABLE ${TABLE} DROP COLUMN note`);
+      await picky.run(2);
+      assert.equal(picky.status.bulletins.length, 2);
+      assert.match(picky.status.bulletins[1].message, /has no column "note" \(columns\)/);
+      await run.stop();
+      await picky.stop();
+    });
+
     test('a page that ends inside a run of equal max values loses and repeats nothing', async () => {
       // ids 1-3 at :01, ids 4-11 all at :02 (longer than a page), ids 12-14 at :03
       const stamp = (id: number) => `2024-01-01 00:00:0${id <= 3 ? 1 : id <= 11 ? 2 : 3}`;

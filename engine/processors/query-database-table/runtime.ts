@@ -15,7 +15,11 @@ export default implement(queryDatabaseTableSpec, (ctx) => {
   const { props } = ctx;
   let planned: Promise<ReadPlan> | undefined;
 
-  /** Resolved on first use (the database may be down at start); tried again after a failure. */
+  /**
+   * Resolved on first use (the database may be down at start); made again after a failure and each
+   * time the table is read to its end, so columns added (or dropped) meanwhile are seen without a
+   * restart: one more small query per poll, none during a bulk load.
+   */
   function plan(db: SqlDatabase): Promise<ReadPlan> {
     if (!planned) {
       planned = db.describeTable(props.table).then((info) => readPlan(props, info));
@@ -31,11 +35,19 @@ export default implement(queryDatabaseTableSpec, (ctx) => {
       const { table, columns, orderColumns, hidden } = read;
       const after = positionFor(read, ctx.state());
       const limit = Math.min(props.pageSize, ctx.batchSize);
-      const { rows } = await db.run(pageStatement(db.dialect, { table, columns, orderColumns, after, where: props.where, limit }));
+      const statement = pageStatement(db.dialect, { table, columns, orderColumns, after, where: props.where, limit });
+      const { rows } = await db.run(statement).catch((error: unknown) => {
+        planned = undefined; // a column renamed or dropped: describe the table again, and say so then
+        throw error;
+      });
       // a short page means the table is read to its end for now; a full one that more may follow,
       // so run again at once even under a TIMER or CRON schedule (an initial load is many pages)
-      if (rows.length < limit) session.yield(props.pollIntervalMs);
-      else session.onCommitted(ctx.wake);
+      if (rows.length < limit) {
+        session.yield(props.pollIntervalMs);
+        planned = undefined;
+      } else {
+        session.onCommitted(ctx.wake);
+      }
       if (rows.length === 0) return;
       const attributes = { 'sql.table': table, 'sql.database.type': db.dialect.type };
       const last = rows[rows.length - 1];

@@ -42,7 +42,7 @@ export const queryDatabaseTableSpec = defineProcessor({
       .string()
       .trim()
       .default('')
-      .meta({ label: 'Columns', description: 'Comma-separated columns to read; empty reads every column.', placeholder: 'id, sku, qty, updated_at', order: 5 }),
+      .meta({ label: 'Columns', description: 'Comma-separated columns to read; empty reads every column, including columns added later (the table is described again each time it is read to its end).', placeholder: 'id, sku, qty, updated_at', order: 5 }),
     where: z
       .string()
       .trim()

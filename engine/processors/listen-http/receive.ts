@@ -1,5 +1,6 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { ByteBudget } from './byte-budget';
 import { ACCEPTED_CONTENT_TYPES, BodyError, formatOf, parseBody } from './parse-body';
 
 /** Seconds a caller told "busy" should wait before sending again. */
@@ -9,6 +10,8 @@ export interface ReceiveOptions {
   /** Normalized: no trailing slash except for the root. */
   readonly basePath: string;
   readonly maxBodyBytes: number;
+  /** Bytes of bodies being read, over all requests. */
+  readonly budget: ByteBudget;
   /** Lower-case header names copied to the records' attributes. */
   readonly headerNames: readonly string[];
   readonly bearerToken: string;
@@ -56,17 +59,21 @@ export async function receive(req: IncomingMessage, options: ReceiveOptions): Pr
   }
   const reason = options.busyReason();
   if (reason) return busy(reason);
-  const body = await readBody(req, options.maxBodyBytes);
-  if (body === 'aborted') return undefined;
-  if (body === 'too-large') {
-    return { status: 413, body: { error: `the body is larger than ${options.maxBodyBytes} bytes` }, headers: { connection: 'close' } };
-  }
+  const reading = readBody(req, options.maxBodyBytes, options.budget);
   try {
+    const body = await reading.body;
+    if (body === 'aborted') return undefined;
+    if (body === 'too-large') {
+      return { status: 413, body: { error: `the body is larger than ${options.maxBodyBytes} bytes` }, headers: { connection: 'close' } };
+    }
+    if (body === 'over-budget') return busy('too many request bodies are being received at once');
     const contents = parseBody(body.toString('utf8'), format);
     return { contents, attributes: attributesOf(req, url, contentType, options.headerNames) };
   } catch (error) {
     if (error instanceof BodyError) return { status: 400, body: { error: `${error.message}; nothing from this request was accepted` } };
     throw error;
+  } finally {
+    reading.release();
   }
 }
 
@@ -86,23 +93,44 @@ function authorized(header: string | undefined, token: string): boolean {
 }
 
 /**
- * The body, or why there is none. Past the limit the rest is read and discarded rather than the
- * socket destroyed, so the caller sees the 413 instead of a connection reset.
+ * The body, or why there is none; `release` gives its bytes back to the budget (call it once the
+ * body is parsed). A declared length is taken from the budget before reading, a chunked body chunk
+ * by chunk. Past a limit the rest is read and discarded rather than the socket destroyed, so the
+ * caller sees the 413 or 503 instead of a connection reset.
  */
-function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | 'too-large' | 'aborted'> {
-  if (Number(req.headers['content-length']) > maxBytes) {
+function readBody(req: IncomingMessage, maxBytes: number, budget: ByteBudget): { body: Promise<Buffer | 'too-large' | 'over-budget' | 'aborted'>; release(): void } {
+  let taken = 0;
+  const release = () => {
+    budget.give(taken);
+    taken = 0;
+  };
+  const declared = Number(req.headers['content-length']);
+  const refuse = (why: 'too-large' | 'over-budget') => {
     req.resume();
-    return Promise.resolve('too-large');
+    return { body: Promise.resolve(why), release };
+  };
+  if (declared > maxBytes) return refuse('too-large');
+  if (declared > 0) {
+    if (!budget.take(declared)) return refuse('over-budget');
+    taken = declared;
   }
-  return new Promise((resolve) => {
+  const body = new Promise<Buffer | 'too-large' | 'over-budget' | 'aborted'>((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= maxBytes) return void chunks.push(chunk);
+    const stop = (why: 'too-large' | 'over-budget') => {
       req.off('data', onData);
       req.resume();
-      resolve('too-large');
+      resolve(why);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) return stop('too-large');
+      if (size > taken) {
+        // a chunked body (or one longer than declared): take what it grew by
+        if (!budget.take(size - taken)) return stop('over-budget');
+        taken = size;
+      }
+      chunks.push(chunk);
     };
     req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks)));
@@ -111,6 +139,7 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | 'too
       if (!req.complete) resolve('aborted');
     });
   });
+  return { body, release };
 }
 
 function attributesOf(req: IncomingMessage, url: URL, contentType: string, headerNames: readonly string[]): Record<string, string> {

@@ -247,3 +247,50 @@ test('under back pressure callers get 503 with Retry-After; every record answere
   assert.deepEqual(acceptedRecords.sort(), expected);
   await engine.stop('listen-bp');
 });
+
+test('bodies in flight are bounded over all callers: one that would go beyond gets 503 before its body is read', { timeout: 10_000 }, async () => {
+  const { run, port } = await started({ maxBodyBytes: 100, maxBytesInFlight: 100 });
+  const body = JSON.stringify({ id: 1, pad: 'x'.repeat(60) });
+  // a caller declares 71 bytes, sends a few and takes its time with the rest
+  const slow = new Promise<number>((resolve, reject) => {
+    const req = request({ port, host: '127.0.0.1', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      res.resume();
+      resolve(res.statusCode!);
+    });
+    req.on('error', reject);
+    req.write(body.slice(0, 10));
+    setTimeout(() => req.end(body.slice(10)), 300);
+  });
+  await sleep(100);
+  const declared = await send(port, JSON.stringify({ id: 2, pad: 'y'.repeat(30) }));
+  assert.equal(declared.status, 503);
+  assert.equal(declared.retryAfter, '1');
+  assert.match(declared.body.error!, /too many request bodies are being received at once: nothing was accepted/);
+  // a chunked body (no length declared) is counted as it arrives
+  const chunked = await new Promise<number>((resolve, reject) => {
+    const req = request({ port, host: '127.0.0.1', method: 'POST', headers: { 'content-type': 'application/x-ndjson' } }, (res) => {
+      res.resume();
+      resolve(res.statusCode!);
+    });
+    req.on('error', reject);
+    req.end(`{"id": 3, "pad": "${'z'.repeat(40)}"}\n`);
+  });
+  assert.equal(chunked, 503);
+
+  await until(() => viewOf(run).buffered === 1);
+  await run.run();
+  assert.equal(await slow, 200);
+  // its bytes were given back: the next caller is read
+  const next = send(port, JSON.stringify({ id: 2, pad: 'y'.repeat(30) }));
+  await until(() => viewOf(run).buffered === 1);
+  await run.run();
+  assert.equal((await next).status, 200);
+  assert.deepEqual(ids(run.routed('success')), [1, 2]);
+  await run.stop();
+});
+
+test('bodies in flight must allow at least one largest body', () => {
+  const props = listenHttpSpec.properties.parse({ maxBodyBytes: 1000, maxBytesInFlight: 999 });
+  assert.match(listenHttpSpec.validate!(props)[0].message, /must be at least Max body \(1000 bytes\)/);
+  assert.deepEqual(listenHttpSpec.validate!(listenHttpSpec.properties.parse({})), []);
+});

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { implement } from '../../sdk';
+import { ByteBudget } from './byte-budget';
 import { RequestBuffer, type PendingRequest } from './request-buffer';
 import { busy, receive, type ReceiveOptions, type Reply } from './receive';
 import { WebhookServer } from './server';
@@ -37,6 +38,7 @@ export default implement(listenHttpSpec, async ({ props, batchSize, wake }) => {
   const options: ReceiveOptions = {
     basePath,
     maxBodyBytes: props.maxBodyBytes,
+    budget: new ByteBudget(props.maxBytesInFlight),
     headerNames: headerNamesOf(props.headerAttributes),
     bearerToken: props.bearerToken,
     busyReason,

@@ -57,6 +57,18 @@ export const listenHttpSpec = defineProcessor({
       .max(1024 ** 3)
       .default(10 * 1024 ** 2)
       .meta({ label: 'Max body (bytes)', description: 'Larger requests are refused with 413.', order: 4 }),
+    maxBytesInFlight: z
+      .number()
+      .int()
+      .min(1)
+      .max(16 * 1024 ** 3)
+      .default(64 * 1024 ** 2)
+      .meta({
+        label: 'Bodies in flight (bytes)',
+        description:
+          'The most bytes of request bodies read at once, over all callers: a request that would go beyond it gets 503 with Retry-After before its body is read, so many large requests at once cannot exhaust memory. At least Max body.',
+        order: 5,
+      }),
     maxBuffered: z
       .number()
       .int()
@@ -67,7 +79,7 @@ export const listenHttpSpec = defineProcessor({
         label: 'Buffer (records)',
         description:
           'Records received but not yet in the flow. When full (the flow is back-pressured), callers get 503 with Retry-After instead of waiting without bound.',
-        order: 5,
+        order: 6,
       }),
     headerAttributes: z
       .string()
@@ -77,7 +89,7 @@ export const listenHttpSpec = defineProcessor({
         label: 'Headers as attributes',
         description: 'Request headers copied to every record as http.header.<name> (lower-case), separated by commas.',
         placeholder: 'x-github-event, x-request-id',
-        order: 6,
+        order: 7,
       }),
     bearerToken: z
       .string()
@@ -86,9 +98,13 @@ export const listenHttpSpec = defineProcessor({
         label: 'Bearer token',
         description: 'When set, requests must carry "Authorization: Bearer <token>"; others get 401.',
         sensitive: true,
-        order: 7,
+        order: 8,
       }),
   }),
+  validate: (props) =>
+    props.maxBytesInFlight < props.maxBodyBytes
+      ? [{ property: 'maxBytesInFlight', message: `must be at least Max body (${props.maxBodyBytes} bytes), or a largest request could never be read` }]
+      : [],
   relationships: [
     {
       name: 'success',

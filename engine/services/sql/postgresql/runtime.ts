@@ -80,8 +80,11 @@ export default implementService(postgresqlPoolSpec, async ({ props }) => {
     }
   }
 
-  /** COPY on its own is one atomic statement: no BEGIN and COMMIT round trips needed. */
-  async function bulkInsert(table: string, columns: readonly string[], rows: readonly (readonly unknown[])[]): Promise<void> {
+  /**
+   * A pooled client of our own for more than one statement. A connection that drops between two
+   * statements emits 'error'; the next statement reports it, the listener only keeps the process up.
+   */
+  async function checkOut(): Promise<pg.PoolClient> {
     let client: pg.PoolClient;
     try {
       client = await pool.connect();
@@ -89,6 +92,18 @@ export default implementService(postgresqlPoolSpec, async ({ props }) => {
       throw fail(error);
     }
     client.on('error', ignore);
+    return client;
+  }
+
+  /** Back to the pool; destroyed instead when `broken` says its state is unknown. */
+  function checkIn(client: pg.PoolClient, broken: Error | undefined): void {
+    client.off('error', ignore);
+    client.release(broken);
+  }
+
+  /** COPY on its own is one atomic statement: no BEGIN and COMMIT round trips needed. */
+  async function bulkInsert(table: string, columns: readonly string[], rows: readonly (readonly unknown[])[]): Promise<void> {
+    const client = await checkOut();
     let broken: Error | undefined;
     try {
       await copyOn(client, table, columns, rows);
@@ -96,20 +111,12 @@ export default implementService(postgresqlPoolSpec, async ({ props }) => {
       if ((error as SqlError).retryable) broken = error as Error;
       throw error;
     } finally {
-      client.off('error', ignore);
-      client.release(broken);
+      checkIn(client, broken);
     }
   }
 
   async function transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
-    let client: pg.PoolClient;
-    try {
-      client = await pool.connect();
-    } catch (error) {
-      throw fail(error);
-    }
-    // a connection that drops between two statements emits 'error'; the next statement reports it
-    client.on('error', ignore);
+    const client = await checkOut();
     const tx: SqlTransaction = {
       run: (statement) => runOn(client, statement),
       attempt: savepointAttempts((sql) => runOn(client, { sql, params: [] })),
@@ -125,9 +132,8 @@ export default implementService(postgresqlPoolSpec, async ({ props }) => {
       broken = await client.query('ROLLBACK').then(ignore, (rollbackError: unknown) => rollbackError);
       throw error;
     } finally {
-      client.off('error', ignore);
       // a connection whose rollback failed is in an unknown state: destroy it rather than reuse it
-      client.release(broken instanceof Error ? broken : undefined);
+      checkIn(client, broken instanceof Error ? broken : undefined);
     }
   }
 

@@ -8,6 +8,10 @@ const root = path.resolve(import.meta.dirname, '..');
 export interface RunningConflux {
   url: string;
   databaseUrl: string;
+  /** Its repository directory (queued records, states): pass it to the next server to restart this one. */
+  repository: string;
+  /** The server process, to kill it for real (crash tests). */
+  pid: number;
   /** Everything the server printed, for failure messages. */
   output: () => string;
   stop(): Promise<void>;
@@ -23,15 +27,16 @@ export const tempSqliteUrl = () => `file:${path.join(mkdtempSync(path.join(tmpdi
  * not know them).
  */
 export async function startConflux(
-  options: { databaseUrl?: string; env?: Record<string, string>; testTypes?: boolean } = {},
+  options: { databaseUrl?: string; repository?: string; env?: Record<string, string>; testTypes?: boolean } = {},
 ): Promise<RunningConflux> {
   const databaseUrl = options.databaseUrl ?? tempSqliteUrl();
+  const repository = options.repository ?? mkdtempSync(path.join(tmpdir(), 'conflux-repository-'));
   // each server its own embedded warehouse: DuckDB allows one process per file
   const warehouse = path.join(mkdtempSync(path.join(tmpdir(), 'conflux-warehouse-')), 'warehouse.duckdb');
   const entry = options.testTypes ? 'e2e/test-server.ts' : 'server.ts';
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(root, entry)], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, CONFLUX_WAREHOUSE: warehouse, ...options.env },
+    env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, CONFLUX_WAREHOUSE: warehouse, CONFLUX_REPOSITORY: repository, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -55,6 +60,8 @@ export async function startConflux(
   return {
     url,
     databaseUrl,
+    repository,
+    pid: child.pid!,
     output: () => output,
     stop: () =>
       new Promise<void>((resolve) => {

@@ -10,7 +10,8 @@ import { cn } from '@/components/ui/cn';
 
 /**
  * The one edge type: a connection is a bounded queue, so the edge shows its depth against the
- * threshold, coloured by fill, and marches while records move along it.
+ * threshold, coloured by fill, and marches while records move along it. An in-memory connection
+ * (not durable) is drawn dotted and labelled, since what it holds is lost if the server stops.
  */
 
 /** Green while comfortable, amber when filling, red at back pressure (thresholds are soft: 100 %+). */
@@ -48,8 +49,10 @@ function QueueEdgeView(props: EdgeProps<QueueEdge>) {
   const threshold = status?.countThreshold ?? connection?.countThreshold ?? 0;
   const colour = fillColour(percent, backPressure);
   const expired = status?.expired ?? 0;
+  const inMemory = connection?.durable === false;
   const title = [
     `${connection?.relationship ?? ''}: ${queued} queued of ${threshold} (${Math.round(percent)} %)`,
+    inMemory ? 'in memory only: lost if the server stops' : 'durable: survives a crash',
     status && `time in queue p50 ${formatDuration(status.waitP50Ms)} · p99 ${formatDuration(status.waitP99Ms)}`,
     expired > 0 && `${expired} expired`,
   ]
@@ -66,6 +69,7 @@ function QueueEdgeView(props: EdgeProps<QueueEdge>) {
         style={{
           strokeWidth: selected ? 2.5 : 1.75,
           stroke: backPressure ? 'var(--color-red-500)' : selected ? 'var(--color-sky-600)' : undefined,
+          ...(inMemory && !moving && { strokeDasharray: '2 3' }),
         }}
       />
       <EdgeLabelRenderer>
@@ -76,6 +80,7 @@ function QueueEdgeView(props: EdgeProps<QueueEdge>) {
           data-queued={queued}
           data-percent={percent}
           data-expired={expired}
+          data-durable={!inMemory}
           onClick={() => select({ kind: 'connection', id })}
           title={title}
           style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
@@ -96,6 +101,11 @@ function QueueEdgeView(props: EdgeProps<QueueEdge>) {
               style={{ width: `${Math.min(100, Math.max(percent, queued > 0 ? 2 : 0))}%` }}
             />
           </span>
+          {inMemory && (
+            <span data-testid="queue-in-memory" className="text-[9px] text-amber-700">
+              in memory · not durable
+            </span>
+          )}
           {expired > 0 && (
             <span data-testid="queue-expired" className="text-[9px] text-amber-700 tabular-nums">
               {formatCount(expired)} expired

@@ -1,14 +1,27 @@
 'use client';
 
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { FlowSettings } from '@/engine/flow/schema';
+import { FlowSettings, type SyncPolicy } from '@/engine/flow/schema';
 import { Button } from '@/components/ui/button';
-import { Field, WholeNumberInput } from '@/components/ui/field';
+import { Field, inputClass, WholeNumberInput } from '@/components/ui/field';
 import { ApiError, describeError } from './api';
 import { formatBytes } from './format';
 import { useEditor, useEditorActions } from './store-context';
 
-/** The toolbar's "Settings" button and its popover: the flow's defaults for new connections. */
+const syncPolicies: { value: SyncPolicy; label: string; description: string }[] = [
+  {
+    value: 'os',
+    label: 'Survive a crash',
+    description: 'A source is acknowledged once its records are written to the operating system: a killed server loses nothing.',
+  },
+  {
+    value: 'always',
+    label: 'Survive a power loss',
+    description: 'Also flushed to the disk (fsync) before any acknowledgement: slower, nothing lost even when the machine goes down.',
+  },
+];
+
+/** The toolbar's "Settings" button and its popover: the flow's defaults for new connections, and durability. */
 export function FlowSettingsButton() {
   const loaded = useEditor((s) => s.graph !== null);
   const [open, setOpen] = useState(false);
@@ -45,11 +58,12 @@ function SettingsForm({ onDone }: { onDone: () => void }) {
   const { updateFlowSettings, notify } = useEditorActions();
   const [count, setCount] = useState(String(settings?.countThreshold ?? ''));
   const [bytes, setBytes] = useState(String(settings?.bytesThreshold ?? ''));
+  const [sync, setSync] = useState<SyncPolicy>(settings?.sync ?? 'os');
   const [serverErrors, setServerErrors] = useState<Record<string, string[]>>({});
   const [saving, setSaving] = useState(false);
 
   // The same schema the route handler parses the PATCH with.
-  const check = FlowSettings.safeParse({ countThreshold: toNumber(count), bytesThreshold: toNumber(bytes) });
+  const check = FlowSettings.safeParse({ countThreshold: toNumber(count), bytesThreshold: toNumber(bytes), sync });
   const errorsOf = (key: string) => [
     ...(check.success ? [] : check.error.issues.filter((i) => i.path[0] === key).map((i) => i.message)),
     ...(serverErrors[key] ?? []),
@@ -90,7 +104,7 @@ function SettingsForm({ onDone }: { onDone: () => void }) {
       <div>
         <h3 className="text-[10px] font-semibold tracking-wider text-slate-400 uppercase">Flow settings</h3>
         <p className="mt-0.5 text-[11px] leading-snug text-slate-500">
-          Back-pressure defaults for new connections. Existing connections keep their own thresholds.
+          Back-pressure defaults for new connections (existing ones keep their own thresholds), and when a commit counts as durable.
         </p>
       </div>
       <Field
@@ -109,6 +123,21 @@ function SettingsForm({ onDone }: { onDone: () => void }) {
         errorTestId="error-flow-bytes-threshold"
       >
         {input('flow-bytes-threshold', 'bytesThreshold', bytes, setBytes, 1024)}
+      </Field>
+      <Field
+        id="flow-sync"
+        label="Durability"
+        description={syncPolicies.find((p) => p.value === sync)?.description}
+        errors={errorsOf('sync')}
+        errorTestId="error-flow-sync"
+      >
+        <select id="flow-sync" name="flow-sync" value={sync} onChange={(e) => setSync(e.target.value as SyncPolicy)} className={inputClass}>
+          {syncPolicies.map((p) => (
+            <option key={p.value} value={p.value}>
+              {p.label}
+            </option>
+          ))}
+        </select>
       </Field>
       <div className="flex items-center gap-1.5">
         <Button type="submit" tone="primary" data-testid="flow-settings-save" disabled={saving || !check.success}>

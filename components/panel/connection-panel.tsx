@@ -34,6 +34,7 @@ export function ConnectionPanel({ connection, graph }: { connection: ConnectionC
   const [bytes, setBytes] = useState(String(connection.bytesThreshold));
   const [prioritizer, setPrioritizer] = useState<Prioritizer>(connection.prioritizer);
   const [expiration, setExpiration] = useState(String(connection.expirationMs));
+  const [durable, setDurable] = useState(connection.durable);
   const [serverErrors, setServerErrors] = useState<Record<string, string[]>>({});
   const [saving, setSaving] = useState(false);
 
@@ -43,6 +44,7 @@ export function ConnectionPanel({ connection, graph }: { connection: ConnectionC
     bytesThreshold: toNumber(bytes),
     prioritizer,
     expirationMs: toNumber(expiration),
+    durable,
   };
   // The same schema the route handler parses the PATCH with.
   const check = UpdateConnectionInput.safeParse(patch);
@@ -140,6 +142,17 @@ export function ConnectionPanel({ connection, graph }: { connection: ConnectionC
         >
           {numberInput('conn-expiration', 'expirationMs', expiration, setExpiration, 0)}
         </Field>
+        <label className="flex items-start gap-2 text-xs text-slate-700" htmlFor="conn-durable">
+          <input id="conn-durable" name="conn-durable" type="checkbox" checked={durable} onChange={(e) => setDurable(e.target.checked)} className="mt-0.5" />
+          <span>
+            <span className="font-medium">Durable</span>
+            <span className="block text-[11px] leading-snug text-slate-500">
+              {durable
+                ? 'Queued records are written to the repository: a crash or restart loses none of them.'
+                : 'In memory only: faster, but what waits here is lost when the server stops or crashes, even records a source already acknowledged.'}
+            </span>
+          </span>
+        </label>
 
         <div className="flex items-center gap-1.5">
           <Button type="submit" tone="primary" data-testid="conn-save" disabled={saving || !check.success}>

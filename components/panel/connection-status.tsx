@@ -17,6 +17,11 @@ export function ConnectionStatus({ connectionId }: { connectionId: string }) {
             {formatCount(status.queued)} queued ({formatBytes(status.bytes)}), {Math.round(status.percent)} % full
             {status.backPressure ? ' · back pressure' : ''}
           </li>
+          <li data-testid="conn-durability" className={cn(!status.durable && 'text-amber-700')}>
+            {status.durable
+              ? `durable${status.onDisk > 0 ? ` · ${formatCount(status.onDisk)} on disk only (beyond the memory window)` : ''}`
+              : 'in memory only: lost if the server stops'}
+          </li>
           <li data-testid="conn-expired" className={cn(status.expired > 0 && 'text-amber-700')}>
             {formatCount(status.expired)} expired
           </li>

@@ -20,7 +20,7 @@ export function RetrySection({
   relationships: readonly string[];
   draft: RetryDraft;
   onChange: (patch: Partial<RetryDraft>) => void;
-  errorsOf: (key: 'relationships' | 'maxRetries' | 'backoffMs') => string[];
+  errorsOf: (key: 'relationships' | 'maxRetries' | 'backoffMs' | 'isolateAfter') => string[];
 }) {
   if (isSource) {
     return <p className="text-[11px] text-slate-500">A source has no input queue, so there is nothing to retry.</p>;
@@ -30,7 +30,7 @@ export function RetrySection({
   }
   const toggle = (name: string, on: boolean) =>
     onChange({ relationships: on ? [...draft.relationships.filter((r) => r !== name), name] : draft.relationships.filter((r) => r !== name) });
-  const number = (key: 'maxRetries' | 'backoffMs', name: string, max: number) => (
+  const number = (key: 'maxRetries' | 'backoffMs' | 'isolateAfter', name: string, max: number) => (
     <WholeNumberInput
       name={name}
       value={String(draft[key])}
@@ -76,6 +76,21 @@ export function RetrySection({
       <p data-testid="retry-explanation" className="-mt-1 text-[11px] leading-snug text-slate-500">
         {explain(draft)}
       </p>
+      {relationships.includes('failure') && (
+        <Field
+          id="retry-isolate"
+          label="Isolate a failing batch after (rollbacks)"
+          description={
+            draft.isolateAfter === 0
+              ? '0: a batch the processor keeps failing on is retried as a whole, forever.'
+              : `A batch rolled back ${typeof draft.isolateAfter === 'number' ? draft.isolateAfter : 'N'} times in a row (not for an outage) is retried one record at a time; records that fail alone go to failure with the error.`
+          }
+          errors={errorsOf('isolateAfter')}
+          errorTestId="error-retry-isolate"
+        >
+          {number('isolateAfter', 'retry-isolate', 100)}
+        </Field>
+      )}
     </>
   );
 }

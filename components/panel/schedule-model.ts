@@ -21,6 +21,7 @@ export interface RetryDraft {
   relationships: string[];
   maxRetries: NumberDraft;
   backoffMs: NumberDraft;
+  isolateAfter: NumberDraft;
 }
 
 /** A finite number when the text is one, else the text itself for the schema to reject. */

@@ -24,6 +24,68 @@ export const EXTENSIONS: Readonly<Record<string, FunctionSpec>> = {
 const NO_BINDINGS: Readonly<Record<string, unknown>> = Object.freeze({});
 
 /**
+ * What one record's evaluation by jsonata's interpreter may cost. An expression can run away (a
+ * recursive function without a base case, an endless loop): past the budget the record fails with
+ * a reason, instead of hanging the engine. The compiled fast path has no functions or loops, so it
+ * needs none.
+ */
+export const EXPRESSION_BUDGET = {
+  /** Wall time for one record, including the pauses below. */
+  timeMs: 500,
+  /** Nesting of evaluations (each function call adds a few): deep recursion fails fast. */
+  depth: 10_000,
+  /** Continuous interpreter work before it pauses for the event loop (HTTP, socket.io, other processors). */
+  sliceMs: 10,
+} as const;
+
+/** The binding that carries a record's budget: no JSONata variable can be named like it. */
+const BUDGET = 'conflux.budget';
+const ENTRY = Symbol.for('jsonata.__evaluate_entry') as unknown as string;
+const EXIT = Symbol.for('jsonata.__evaluate_exit') as unknown as string;
+
+interface Budget {
+  depth: number;
+  steps: number;
+  readonly deadline: number;
+  sliceEnd: number;
+}
+
+type Environment = { lookup(name: string): unknown };
+
+/** jsonata awaits its entry hook: it checks the budget, and now and then lets the event loop run. */
+function onEntry(_expression: unknown, _input: unknown, environment: Environment): void | Promise<void> {
+  const budget = environment.lookup(BUDGET) as Budget | undefined;
+  if (!budget) return;
+  if (++budget.depth > EXPRESSION_BUDGET.depth) {
+    throw { code: 'U1001', message: `the expression nests deeper than ${EXPRESSION_BUDGET.depth} levels for this record (runaway recursion?)` };
+  }
+  if ((++budget.steps & 63) !== 0) return;
+  const now = performance.now();
+  if (now > budget.deadline) {
+    throw { code: 'U1002', message: `the expression ran longer than ${EXPRESSION_BUDGET.timeMs} ms for this record (an endless loop?)` };
+  }
+  if (now > budget.sliceEnd) {
+    return new Promise<void>((resolve) =>
+      setImmediate(() => {
+        budget.sliceEnd = performance.now() + EXPRESSION_BUDGET.sliceMs;
+        resolve();
+      }),
+    );
+  }
+}
+
+function onExit(_expression: unknown, _input: unknown, environment: Environment): void {
+  const budget = environment.lookup(BUDGET) as Budget | undefined;
+  if (budget) budget.depth--;
+}
+
+function withBudget(bindings: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const now = performance.now();
+  const budget: Budget = { depth: 0, steps: 0, deadline: now + EXPRESSION_BUDGET.timeMs, sliceEnd: now + EXPRESSION_BUDGET.sliceMs };
+  return { ...bindings, [BUDGET]: budget };
+}
+
+/**
  * Compile once per processor start, evaluate per record. Throws an Error naming the expression's
  * position when it does not parse, so configuration mistakes surface at start, not per record.
  */
@@ -37,8 +99,10 @@ export function compileExpression(source: string): CompiledExpression {
   for (const [name, { implementation, signature }] of Object.entries(EXTENSIONS)) {
     expression.registerFunction(name, implementation as (...args: unknown[]) => unknown, signature);
   }
+  expression.assign(ENTRY, onEntry);
+  expression.assign(EXIT, onExit);
   const fast: FastExpression | undefined = compileFast(expression.ast(), EXTENSIONS);
-  const interpret = (input: unknown, bindings?: Readonly<Record<string, unknown>>) => expression.evaluate(input, bindings);
+  const interpret = (input: unknown, bindings: Readonly<Record<string, unknown>> = NO_BINDINGS) => expression.evaluate(input, withBudget(bindings));
   return {
     source,
     compiled: fast !== undefined,

@@ -15,7 +15,7 @@ import {
 
 /** Flow graphs written in code (demo flow, benchmarks, tests): name what matters, defaults for the rest. */
 
-export const DEFAULT_FLOW_SETTINGS: FlowSettings = { countThreshold: DEFAULT_COUNT_THRESHOLD, bytesThreshold: DEFAULT_BYTES_THRESHOLD };
+export const DEFAULT_FLOW_SETTINGS: FlowSettings = { countThreshold: DEFAULT_COUNT_THRESHOLD, bytesThreshold: DEFAULT_BYTES_THRESHOLD, sync: 'os' };
 
 type ProcessorSketch = Pick<ProcessorConfig, 'id' | 'type'> &
   Partial<Omit<ProcessorConfig, 'scheduling' | 'retry'>> & { scheduling?: Partial<Scheduling>; retry?: Partial<RetryPolicy> };
@@ -37,7 +37,7 @@ export function processorConfig(p: ProcessorSketch): ProcessorConfig {
 export function connectionConfig(
   c: Pick<ConnectionConfig, 'id' | 'sourceId' | 'relationship' | 'targetId'> & Partial<ConnectionConfig>,
 ): ConnectionConfig {
-  return { countThreshold: DEFAULT_COUNT_THRESHOLD, bytesThreshold: DEFAULT_BYTES_THRESHOLD, prioritizer: 'FIFO', expirationMs: 0, ...c };
+  return { countThreshold: DEFAULT_COUNT_THRESHOLD, bytesThreshold: DEFAULT_BYTES_THRESHOLD, prioritizer: 'FIFO', expirationMs: 0, durable: true, ...c };
 }
 
 export function flowGraph(g: Pick<FlowGraph, 'id' | 'processors' | 'connections'> & Partial<FlowGraph>): FlowGraph {

@@ -52,15 +52,19 @@ export const DEFAULT_SCHEDULING: Scheduling = { strategy: 'EVENT', periodMs: 1_0
 /**
  * Records routed to these relationships go back to the input queue instead, up to maxRetries times,
  * with the processor yielding backoffMs doubled per attempt; after that they are routed as asked.
+ * A batch the processor keeps throwing on (rolled back isolateAfter times in a row, for a reason
+ * that is not a passing outage) is then tried one record at a time: the records that fail alone go
+ * to `failure` with the error, instead of blocking the queue forever. 0 never isolates.
  */
 export const RetryPolicy = z.object({
   relationships: z.array(z.string()),
   maxRetries: z.number().int().min(0).max(10),
   backoffMs: z.number().int().min(0).max(600_000),
+  isolateAfter: z.number().int().min(0).max(100),
 });
 export type RetryPolicy = z.infer<typeof RetryPolicy>;
 
-export const DEFAULT_RETRY: RetryPolicy = { relationships: [], maxRetries: 3, backoffMs: 1_000 };
+export const DEFAULT_RETRY: RetryPolicy = { relationships: [], maxRetries: 3, backoffMs: 1_000, isolateAfter: 3 };
 
 export const ProcessorConfig = z.object({
   id,
@@ -95,13 +99,27 @@ export const ConnectionConfig = z.object({
   prioritizer: Prioritizer,
   /** Records older than this (since they entered the flow) are removed from the queue; 0: never. */
   expirationMs: z.number().int().min(0).max(30 * 86_400_000),
+  /**
+   * Its records are written to the repository and survive a crash (the default). An in-memory
+   * connection is faster and loses what it holds when the server stops.
+   */
+  durable: z.boolean(),
 });
 export type ConnectionConfig = z.infer<typeof ConnectionConfig>;
 
-/** Flow-wide defaults, used by new connections. */
+/**
+ * When a commit counts as durable: `os`, once written to the operating system (survives a crash
+ * or kill of the server); `always`, once on the disk too (fsync: survives a power loss, NiFi's
+ * always.sync), at the cost of a disk flush per group commit.
+ */
+export const SyncPolicy = z.enum(['os', 'always']);
+export type SyncPolicy = z.infer<typeof SyncPolicy>;
+
+/** Flow-wide settings: defaults for new connections, and how durable commits are. */
 export const FlowSettings = z.object({
   countThreshold: ConnectionConfig.shape.countThreshold,
   bytesThreshold: ConnectionConfig.shape.bytesThreshold,
+  sync: SyncPolicy,
 });
 export type FlowSettings = z.infer<typeof FlowSettings>;
 
@@ -166,9 +184,10 @@ export const CreateConnectionInput = z.object({
   bytesThreshold: ConnectionConfig.shape.bytesThreshold.optional(),
   prioritizer: Prioritizer.optional(),
   expirationMs: ConnectionConfig.shape.expirationMs.optional(),
+  durable: ConnectionConfig.shape.durable.optional(),
 });
 
-export const UpdateConnectionInput = ConnectionConfig.pick({ countThreshold: true, bytesThreshold: true, prioritizer: true, expirationMs: true })
+export const UpdateConnectionInput = ConnectionConfig.pick({ countThreshold: true, bytesThreshold: true, prioritizer: true, expirationMs: true, durable: true })
   .partial()
   .strict();
 

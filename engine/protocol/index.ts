@@ -42,6 +42,10 @@ export type ProcessorStatus = z.infer<typeof ProcessorStatus>;
 
 export const ConnectionStatus = z.object({
   queued: z.number(),
+  /** Of those, records held on disk only (beyond the connection's memory window). */
+  onDisk: z.number(),
+  /** Whether its records are written to the repository (survive a crash). */
+  durable: z.boolean(),
   bytes: z.number(),
   countThreshold: z.number(),
   bytesThreshold: z.number(),
@@ -62,6 +66,8 @@ export const EngineStatus = z.object({
   /** Event-loop delay over the last few seconds: how responsive the server is under load. */
   eventLoopLagP99Ms: z.number(),
   eventLoopLagMaxMs: z.number(),
+  /** The engine's own warnings: the repository's recovery found a torn journal, writes fail (disk full). */
+  bulletins: z.array(Bulletin).optional(),
 });
 export type EngineStatus = z.infer<typeof EngineStatus>;
 

@@ -1,12 +1,19 @@
 import { estimateSize, type FlowRecord } from '../sdk/record';
 import type { ConnectionConfig } from '../flow/schema';
 import type { ConnectionStatus } from '../protocol';
-import { createQueue, sumOf, valueAt, type PerRecord, type Prioritizer, type Queued, type RecordQueue } from './record-queue';
+import { Chunk, consumeSpans, type ChunkOwner, type PerRecord, type Span } from './chunk';
+import { createQueue, sumOf, valueAt, type Peeked, type Queued, type RecordQueue } from './record-queue';
 
 /** How many recent time-in-queue samples the percentiles are computed from. */
 const WAIT_SAMPLES = 1024;
 /** Batches up to this many records are sized record by record; larger ones from a few samples. */
 const SIZE_EVERY_RECORD_UP_TO = 16;
+/**
+ * Records a durable FIFO connection keeps in memory (NiFi swaps above 20,000 per queue): chunks
+ * offered beyond it are dropped from memory once written and read back when their turn comes, so
+ * a connection can hold millions of records in bounded memory.
+ */
+export const MEMORY_WINDOW = 20_000;
 
 /**
  * Estimated sizes of a batch for the byte threshold. Walking every record's content cost a tenth of
@@ -44,9 +51,16 @@ export class Connection {
     settings: ConnectionSettings,
     /** Called after records are offered, so the scheduler can wake the target. */
     private readonly onOffer: () => void = () => {},
+    /** Who keeps its chunks: with a store, the connection is durable. */
+    public owner: ChunkOwner = { flowId: '', connectionId: config.id },
   ) {
     this.settings = settings;
     this.queue = createQueue(settings.prioritizer);
+  }
+
+  /** Whether what is offered now is written to the repository. */
+  get durable(): boolean {
+    return this.owner.store !== undefined;
   }
 
   get size(): number {
@@ -70,27 +84,46 @@ export class Connection {
   /** Apply new settings; a new prioritizer re-orders what is queued. */
   configure(settings: ConnectionSettings): void {
     if (settings.prioritizer !== this.settings.prioritizer) {
-      const { records, enqueuedAt, sizes } = this.queue.poll(Infinity);
-      this.queue = createQueue(settings.prioritizer as Prioritizer);
-      records.forEach((record, i) => this.queue.push([record], valueAt(enqueuedAt, i), valueAt(sizes, i)));
+      const spans = this.queue.drain();
+      this.queue = createQueue(settings.prioritizer);
+      this.queue.requeue(spans);
     }
     this.settings = settings;
   }
 
-  /** Enqueue records; returns their estimated bytes. */
-  offer(records: readonly FlowRecord[], now = Date.now()): number {
+  /**
+   * Enqueue records (the connection keeps the array: callers hand over fresh arrays and do not
+   * touch them again); returns their estimated bytes. At the head: records a retry sends back.
+   */
+  offer(records: readonly FlowRecord[], now = Date.now(), atHead = false): number {
     if (records.length === 0) return 0;
     const sizes = sizesOf(records);
-    this.queue.push(records, now, sizes);
+    const chunk = new Chunk(records as FlowRecord[], records.length, now, sizes, this.owner, atHead);
+    const store = this.owner.store;
+    if (store) {
+      chunk.swapOut = this.queue.size >= MEMORY_WINDOW && this.settings.prioritizer === 'FIFO';
+      store.added(chunk);
+    }
+    this.queue.push(chunk);
     const bytes = sumOf(sizes, records.length);
     this.queuedBytes += bytes;
     this.onOffer();
     return bytes;
   }
 
+  /** Queue what the repository read back after a restart: runs of chunks, in their order. */
+  restore(spans: readonly Span[]): void {
+    this.queue.append(spans);
+    for (const { chunk, from, to } of spans) for (let at = from; at < to; at++) this.queuedBytes += valueAt(chunk.sizes, at);
+    if (spans.length > 0) this.onOffer();
+  }
+
   /** Take up to `max` records in priority order; expired ones are removed on the way. */
   poll(max: number, now = Date.now()): Queued {
-    if (this.settings.expirationMs > 0) this.expire(now);
+    if (this.settings.expirationMs > 0) {
+      this.queue.loadHead(max);
+      this.expire(now);
+    }
     const taken = this.queue.poll(max);
     const { records, enqueuedAt } = taken;
     this.queuedBytes -= sumOf(taken.sizes, records.length);
@@ -101,10 +134,10 @@ export class Connection {
     return taken;
   }
 
-  /** Put records back at the head, in their order (a rolled-back session). */
+  /** Put taken records back at the head, in their order (a rolled-back session, records left in the queue). */
   requeue(taken: Queued): void {
     if (taken.records.length === 0) return;
-    this.queue.requeue(taken);
+    this.queue.requeue(taken.spans);
     this.queuedBytes += sumOf(taken.sizes, taken.records.length);
     this.onOffer();
   }
@@ -113,18 +146,23 @@ export class Connection {
   expire(now = Date.now()): FlowRecord[] {
     const limit = this.settings.expirationMs;
     if (limit <= 0 || this.queue.size === 0) return [];
-    const removed = this.queue.removeWhere((r) => now - r.entryTime > limit);
-    this.queuedBytes -= sumOf(removed.sizes, removed.records.length);
-    this.expired += removed.records.length;
-    return removed.records;
+    const { records, bytes } = this.queue.removeWhere((r) => now - r.entryTime > limit);
+    this.queuedBytes -= bytes;
+    this.expired += records.length;
+    return records;
   }
 
-  /** Drop everything queued (an operator emptied the queue); returns how many were removed. */
+  /** Drop everything queued (an operator emptied the queue, or the connection is gone); returns how many. */
   clear(): number {
     const removed = this.queue.size;
-    this.queue.clear();
+    consumeSpans(this.queue.drain());
     this.queuedBytes = 0;
     return removed;
+  }
+
+  /** The first `max` records in the order they would be handed out, left in the queue. */
+  peek(max: number): Peeked[] {
+    return this.queue.peek(max);
   }
 
   status(now: number): ConnectionStatus {
@@ -132,6 +170,8 @@ export class Connection {
     const [p50, p99] = this.waitPercentiles([0.5, 0.99]);
     return {
       queued: this.queue.size,
+      onDisk: this.queue.onDisk(),
+      durable: this.durable,
       bytes: this.queuedBytes,
       countThreshold: this.settings.countThreshold,
       bytesThreshold: this.settings.bytesThreshold,

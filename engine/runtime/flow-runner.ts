@@ -1,13 +1,14 @@
 import { relationshipsOf, type ProcessorImplementation } from '../sdk/define-processor';
 import type { ServiceImplementation } from '../sdk/define-service';
-import type { FlowGraph } from '../flow/schema';
+import type { ConnectionConfig, FlowGraph } from '../flow/schema';
 import { validateFlow } from '../flow/validate';
 import type { FlowStats } from '../protocol';
+import type { ChunkOwner } from './chunk';
 import { Connection } from './connection';
+import type { Durability, QueueStore } from './durability';
 import { ProcessorNode, errorMessage, type NodeEnvironment } from './processor-node';
 import type { Scheduler } from './scheduler';
 import { ServicePool } from './service-pool';
-import type { StateStore } from './state-store';
 import { StatusHistory } from './status-history';
 
 export interface StartResult {
@@ -24,7 +25,9 @@ export interface StartResult {
 export interface FlowRunnerOptions {
   implementationOf(type: string): ProcessorImplementation | undefined;
   serviceImplementationOf(type: string): ServiceImplementation | undefined;
-  stateStore: StateStore;
+  durability: Durability;
+  /** Keeps durable connections' records; absent: every connection is in memory only. */
+  queueStore?: QueueStore;
   scheduler: Scheduler;
 }
 
@@ -45,7 +48,8 @@ export class FlowRunner {
     this.environment = {
       flowId: graph.id,
       service: (id) => this.services.get(id),
-      stateStore: options.stateStore,
+      durability: options.durability,
+      sync: () => this.graph.settings.sync === 'always',
       wake: this.scheduler.wake,
     };
     this.load(graph);
@@ -59,7 +63,7 @@ export class FlowRunner {
     for (const [id, node] of this.nodes) {
       if (processorIds.has(id)) continue;
       this.scheduler.remove(node);
-      void node.stop();
+      void node.stop().then(() => this.options.durability.clearState(graph.id, id));
       this.nodes.delete(id);
     }
     for (const config of graph.processors) {
@@ -68,13 +72,22 @@ export class FlowRunner {
       else this.nodes.set(config.id, new ProcessorNode(config, this.options.implementationOf(config.type), this.environment));
     }
     const connectionIds = new Set(graph.connections.map((c) => c.id));
-    for (const id of this.connections.keys()) if (!connectionIds.has(id)) this.connections.delete(id);
+    for (const [id, connection] of this.connections) {
+      if (connectionIds.has(id)) continue;
+      // the API refuses to delete a queue holding records; whatever is left is not to come back
+      connection.clear();
+      this.connections.delete(id);
+    }
     for (const config of graph.connections) {
       const existing = this.connections.get(config.id);
+      const owner = this.ownerOf(config);
       if (existing) {
         existing.configure(config);
+        if (existing.durable !== (owner.store !== undefined)) existing.owner = owner;
       } else {
-        this.connections.set(config.id, new Connection(config, config, this.scheduler.wake));
+        const connection = new Connection(config, config, this.scheduler.wake, owner);
+        connection.restore(this.options.queueStore?.recovered(graph.id, config.id) ?? []);
+        this.connections.set(config.id, connection);
       }
     }
     this.wire();
@@ -134,6 +147,12 @@ export class FlowRunner {
     const connections: FlowStats['connections'] = {};
     for (const [id, c] of this.connections) connections[id] = c.status(now);
     return { flowId: this.graph.id, at: now, processors, connections };
+  }
+
+  /** Durable connections keep their chunks in the queue store; in-memory ones nowhere. */
+  private ownerOf(config: ConnectionConfig): ChunkOwner {
+    const store = config.durable ? this.options.queueStore : undefined;
+    return { flowId: this.graph.id, connectionId: config.id, store };
   }
 
   private select(processorIds?: readonly string[]): ProcessorNode[] {

@@ -1,13 +1,15 @@
 import { Cron } from 'croner';
 import type { ProcessorImplementation, ProcessorRuntime, ValidationIssue } from '../sdk/define-processor';
+import { isTransient } from '../sdk/errors';
 import type { FlowRecord } from '../sdk/record';
 import type { ProcessorConfig } from '../flow/schema';
 import type { Bulletin, ProcessorStatus } from '../protocol';
-import { sizesOf, type Connection } from './connection';
-import { sumOf, valueAt, type Queued } from './record-queue';
+import { applyCommit, type Batch, type Committer } from './commit';
+import type { Connection } from './connection';
+import type { Durability } from './durability';
+import { sumOf } from './record-queue';
 import { RateHistory } from './rates';
 import { Session, type RetrySettings } from './session';
-import type { StateStore } from './state-store';
 
 const MAX_BULLETINS = 5;
 /** First penalty after a failure; doubles with each consecutive failure up to the maximum. */
@@ -15,16 +17,15 @@ const BASE_PENALTY_MS = 500;
 const MAX_PENALTY_MS = 30_000;
 const MAX_RETRY_BACKOFF_MS = 600_000;
 
-/** What a node gets from its flow: services, state persistence, the scheduler's ear. */
+/** What a node gets from its flow: services, where commits become durable, the scheduler's ear. */
 export interface NodeEnvironment {
   readonly flowId: string;
   service(id: string): Promise<unknown>;
-  readonly stateStore: StateStore;
+  readonly durability: Durability;
+  /** The flow's `sync: always` setting: acknowledgements wait for fsync. */
+  sync(): boolean;
   wake(): void;
 }
-
-/** Records taken from one input connection for one trigger. */
-type Batch = Queued & { connection: Connection };
 
 /**
  * One processor of a loaded flow: its runtime instance while running, its connections, schedule,
@@ -47,6 +48,10 @@ export class ProcessorNode {
   private cron?: Cron;
   private retry?: RetrySettings;
   private consecutiveFailures = 0;
+  /** Rollbacks in a row of input batches for reasons that are not transient: the batch may hold bad records. */
+  private stubbornRollbacks = 0;
+  /** Records still to be tried one at a time, after a batch kept failing (RetryPolicy.isolateAfter). */
+  private isolating = 0;
   /** Per input connection, how many records the last trigger that took from it left there (requeued). */
   private readonly held = new WeakMap<Connection, number>();
   /** The yield came with requeued records: it ends early when an input holds more than those (readyAt). */
@@ -54,9 +59,7 @@ export class ProcessorNode {
   private nextInput = 0;
   /** The processor's committed state: what ctx.state() answers. */
   private stateValue: unknown;
-  /** The newest committed state not yet handed to the store, and the save loop while one runs. */
-  private unsavedState?: { value: unknown };
-  private stateSaving?: Promise<void>;
+  private readonly committer: Committer;
   private readonly tasks = new Set<Promise<void>>();
   readonly counters = { in: 0, out: 0, bytesIn: 0, bytesOut: 0, processed: 0, errors: 0, retried: 0 };
   readonly rates = new RateHistory();
@@ -69,6 +72,17 @@ export class ProcessorNode {
   ) {
     // baseline, so work done before the first stats tick still counts in the rates
     this.rates.sample(Date.now(), 0);
+    const node = this;
+    this.committer = {
+      flowId: environment.flowId,
+      get processorId() {
+        return node.id;
+      },
+      get sync() {
+        return environment.sync();
+      },
+      acknowledge: (callbacks) => this.runCallbacks(callbacks, undefined),
+    };
   }
 
   get id(): string {
@@ -98,7 +112,7 @@ export class ProcessorNode {
       // records beyond those it left in its queue (a bin waiting to fill) may be what it waits for
       this.yieldUntil = 0;
     }
-    const waitUntil = Math.max(this.penalizedUntil, this.yieldUntil, this.nextRunAt);
+    const waitUntil = Math.max(this.penalizedUntil, this.yieldUntil, this.nextRunAt, this.environment.durability.pausedUntil(now));
     if (waitUntil > now) return waitUntil;
     if (this.backPressured) return 'never';
     if (!this.isSource && !this.inputs.some((c) => c.size > 0)) return 'never';
@@ -112,9 +126,9 @@ export class ProcessorNode {
       throw new Error(`invalid: ${this.validationIssues.map((i) => (i.property ? `${i.property}: ` : '') + i.message).join('; ')}`);
     }
     const props = this.implementation.spec.properties.parse(this.config.properties);
-    const { flowId, stateStore, wake } = this.environment;
+    const { flowId, durability, wake } = this.environment;
     try {
-      this.stateValue = await stateStore.load(flowId, this.id);
+      this.stateValue = await durability.loadState(flowId, this.id);
       this.runtime = await this.implementation.create({
         processorId: this.id,
         name: this.config.name,
@@ -151,7 +165,7 @@ export class ProcessorNode {
     if (this.state === 'STOPPED') return;
     this.state = 'STOPPED';
     await Promise.all(this.tasks);
-    await this.stateSaved();
+    await this.environment.durability.flushed();
     const runtime = this.runtime;
     this.runtime = undefined;
     try {
@@ -232,7 +246,7 @@ export class ProcessorNode {
       const connection = this.inputs[(this.nextInput + i) % this.inputs.length];
       if (connection.size > 0) {
         this.nextInput = (this.nextInput + i + 1) % this.inputs.length;
-        const taken = connection.poll(this.config.batchSize, now);
+        const taken = connection.poll(this.isolating > 0 ? 1 : this.config.batchSize, now);
         if (taken.records.length > 0) return { connection, ...taken };
       }
     }
@@ -240,65 +254,36 @@ export class ProcessorNode {
   }
 
   private commit(session: Session, batch: Batch | undefined, now: number): void {
-    let result;
+    let record;
     try {
-      result = session.commit(batch ? this.retry : undefined);
+      record = session.commit(batch ? this.retry : undefined);
     } catch (error) {
       return this.rollback(batch, error, now, session);
     }
+    const { bytesOut, held } = applyCommit(record, batch, now, this.environment.durability, this.committer);
     const taken = batch?.records ?? [];
-    const held = batch && result.requeued.length > 0 ? pick(batch, result.requeued) : undefined;
     // records the processor left in its queue count as input once, when they finally leave it
-    this.counters.in += taken.length - (held?.records.length ?? 0);
+    const left = taken.length - (held?.records.length ?? 0);
+    this.counters.in += left;
     if (batch) this.counters.bytesIn += sumOf(batch.sizes, batch.records.length);
     if (held) this.counters.bytesIn -= sumOf(held.sizes, held.records.length);
-    this.counters.out += result.out;
-    this.counters.bytesOut += result.bytesOut;
-    this.counters.processed += taken.length - (held?.records.length ?? 0) + result.created;
+    this.counters.out += record.out;
+    this.counters.bytesOut += bytesOut;
+    this.counters.processed += left + record.created;
     this.consecutiveFailures = 0;
+    if (batch) {
+      this.stubbornRollbacks = 0;
+      this.isolating = Math.max(0, this.isolating - taken.length);
+    }
     if (session.yieldMs > 0) this.yieldUntil = Math.max(this.yieldUntil, now + session.yieldMs);
-    if (batch && result.retried.length > 0) {
-      batch.connection.requeue({ records: result.retried, enqueuedAt: now, sizes: sizesOf(result.retried) });
-      this.counters.retried += result.retried.length;
-      const backoff = Math.min(this.config.retry.backoffMs * 2 ** (result.attempt - 1), MAX_RETRY_BACKOFF_MS);
+    if (record.retried.length > 0) {
+      this.counters.retried += record.retried.length;
+      const backoff = Math.min(this.config.retry.backoffMs * 2 ** (record.attempt - 1), MAX_RETRY_BACKOFF_MS);
       this.yieldUntil = Math.max(this.yieldUntil, now + backoff);
     }
-    // last, so the held records are the head of the queue again, as they were taken
-    if (held) batch!.connection.requeue(held);
     if (batch) this.held.set(batch.connection, held?.records.length ?? 0);
-    this.yieldEndsOnInput = held !== undefined && result.retried.length === 0;
-    if (session.pendingState) this.saveState(session.pendingState.value);
-    if (session.committedCallbacks) this.runCallbacks(session.committedCallbacks, undefined);
-  }
-
-  /** Resolves when every committed state so far is persisted. */
-  stateSaved(): Promise<void> {
-    return this.stateSaving ?? Promise.resolve();
-  }
-
-  /**
-   * Keep the state now (the next trigger sees it) and persist it. Commits can outpace the store, so
-   * saves are coalesced: one loop writes whatever is newest when the previous write finishes, and
-   * states overtaken meanwhile are never written. A failed save is a bulletin.
-   */
-  private saveState(value: unknown): void {
-    this.stateValue = value;
-    this.unsavedState = { value };
-    this.stateSaving ??= this.persistStates();
-  }
-
-  private async persistStates(): Promise<void> {
-    const { flowId, stateStore } = this.environment;
-    while (this.unsavedState) {
-      const { value } = this.unsavedState;
-      this.unsavedState = undefined;
-      try {
-        await stateStore.save(flowId, this.id, value);
-      } catch (error) {
-        this.bulletin('ERROR', `saving state failed: ${errorMessage(error)}`);
-      }
-    }
-    this.stateSaving = undefined;
+    this.yieldEndsOnInput = held !== undefined && record.retried.length === 0;
+    if (record.state) this.stateValue = record.state.value;
   }
 
   private runCallbacks<A>(callbacks: readonly ((arg: A) => void)[], arg: A): void {
@@ -313,24 +298,43 @@ export class ProcessorNode {
 
   /** Undo a trigger: the batch goes back to the head of its queue; the processor is penalized. */
   private rollback(batch: Batch | undefined, error: unknown, now: number, session: Session): void {
-    batch?.connection.requeue(batch);
     if (session.rolledBackCallbacks) this.runCallbacks(session.rolledBackCallbacks, error);
+    const verdict = batch && this.poisonVerdict(batch, error);
+    if (verdict === 'fail') return this.failRecords(batch!, error, now);
+    batch?.connection.requeue(batch);
+    if (verdict === 'isolate') {
+      this.bulletin('WARNING', `a batch of ${batch!.records.length} was rolled back ${this.config.retry.isolateAfter} times (${errorMessage(error)}): its records are tried one at a time, those that fail alone go to failure`);
+      return;
+    }
     this.counters.errors++;
     this.consecutiveFailures++;
     const penalty = Math.min(BASE_PENALTY_MS * 2 ** (this.consecutiveFailures - 1), MAX_PENALTY_MS);
     this.penalizedUntil = now + penalty;
     this.bulletin('ERROR', `${errorMessage(error)} (batch of ${batch?.records.length ?? 0} rolled back; retry in ${penalty} ms)`);
   }
-}
 
-/** The records at these positions of a batch, with their enqueue times and sizes. */
-function pick(batch: Queued, positions: readonly number[]): Queued {
-  if (positions.length === batch.records.length) return batch;
-  return {
-    records: positions.map((i) => batch.records[i]),
-    enqueuedAt: positions.map((i) => valueAt(batch.enqueuedAt, i)),
-    sizes: positions.map((i) => valueAt(batch.sizes, i)),
-  };
+  /**
+   * A batch that keeps failing for a reason that is not an outage may hold records the processor
+   * cannot take (RetryPolicy.isolateAfter): it is tried one record at a time ('isolate'), and a
+   * record that fails alone goes to `failure` with the error ('fail') instead of blocking its queue.
+   */
+  private poisonVerdict(batch: Batch, error: unknown): 'fail' | 'isolate' | undefined {
+    const { isolateAfter } = this.config.retry;
+    if (isolateAfter === 0 || !this.outputs.has('failure') || isTransient(error)) return undefined;
+    if (this.isolating > 0 || (batch.records.length === 1 && this.stubbornRollbacks + 1 >= isolateAfter)) return 'fail';
+    if (++this.stubbornRollbacks < isolateAfter) return undefined;
+    this.isolating = batch.records.length;
+    this.stubbornRollbacks = 0;
+    return 'isolate';
+  }
+
+  /** The records of a batch the processor failed on, one by one, to `failure` (committed as any session). */
+  private failRecords(batch: Batch, error: unknown, now: number): void {
+    const session = new Session(batch.records, this.outputs, now, this.config.name);
+    for (const record of batch.records) session.fail(record, errorMessage(error));
+    this.commit(session, batch, now);
+    this.bulletin('ERROR', `a record failed on its own and went to failure: ${errorMessage(error)}`);
+  }
 }
 
 export function errorMessage(error: unknown): string {

@@ -8,6 +8,7 @@ import { testEngines } from '../testing/test-engines';
 import { until } from '../testing/until';
 import { validateFlow } from '../flow/validate';
 import { ProcessorNode } from './processor-node';
+import { StoreDurability } from './durability';
 import { MemoryStateStore } from './state-store';
 
 // ---- a source that counts in its state, and fails when told to ----
@@ -184,7 +185,7 @@ test('a processor that triggers serially is invalid with concurrency > 1, and ne
   const issues = validateFlow(graph(4), (type) => (type === 'SerialSource' ? serialSpec : undefined));
   assert.match(issues.get('s')![0].message, /runs one task at a time/);
 
-  const node = new ProcessorNode(graph(4).processors[0], serial, { flowId: 'serial', service: async () => undefined, stateStore: new MemoryStateStore(), wake: () => {} });
+  const node = new ProcessorNode(graph(4).processors[0], serial, { flowId: 'serial', service: async () => undefined, durability: new StoreDurability(new MemoryStateStore()), sync: () => false, wake: () => {} });
   node.outputs.set('success', []);
   await node.start();
   const tasks = [];

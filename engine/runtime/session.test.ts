@@ -1,10 +1,20 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createRecord } from '../sdk/record';
+import { applyCommit } from './commit';
 import { Connection } from './connection';
+import { StoreDurability } from './durability';
 import { Session } from './session';
+import { MemoryStateStore } from './state-store';
 
 const open = { countThreshold: 1000, bytesThreshold: 1e9, prioritizer: 'FIFO', expirationMs: 0 } as const;
+const durability = new StoreDurability(new MemoryStateStore());
+/** Commit and apply, as the processor node does: the records reach their queues. */
+function commit(session: Session) {
+  const record = session.commit();
+  applyCommit(record, undefined, Date.now(), durability, { flowId: 'f', processorId: 'p', sync: false, acknowledge: (callbacks) => callbacks.forEach((c) => c()) });
+  return record;
+}
 const connection = (id: string, relationship: string) => new Connection({ id, sourceId: 'p', relationship, targetId: 'q' }, open);
 
 test('commit routes each record to its relationship', () => {
@@ -14,7 +24,7 @@ test('commit routes each record to its relationship', () => {
   const session = new Session([a, b], new Map([['success', [success]], ['failure', [failure]]]), Date.now());
   session.transfer(session.update(a, { content: { n: 10 } }), 'success');
   session.transfer(b, 'failure');
-  const result = session.commit();
+  const result = commit(session);
   assert.deepEqual(success.poll(10).records.map((r) => r.content), [{ n: 10 }]);
   assert.deepEqual(failure.poll(10).records.map((r) => r.id), [b.id]);
   assert.equal(result.out, 2);
@@ -25,7 +35,7 @@ test('commit fails when a record is neither transferred nor dropped, and nothing
   const [a, b] = [createRecord(1), createRecord(2)];
   const session = new Session([a, b], new Map([['success', [success]]]), Date.now());
   session.transfer(a, 'success');
-  assert.throws(() => session.commit(), /1 record\(s\) were neither transferred nor dropped/);
+  assert.throws(() => commit(session), /1 record\(s\) were neither transferred nor dropped/);
   assert.equal(success.size, 0);
 });
 
@@ -46,7 +56,7 @@ test('a relationship with two connections clones; an auto-terminated one drops',
   const session = new Session([a, b], new Map([['success', [left, right]], ['skipped', []]]), Date.now());
   session.transfer(a, 'success');
   session.transfer(b, 'skipped');
-  const result = session.commit();
+  const result = commit(session);
   const [l] = left.poll(10).records;
   const [r] = right.poll(10).records;
   assert.equal(l.id, a.id);
@@ -61,7 +71,7 @@ test('created records must be routed too', () => {
   const success = connection('s', 'success');
   const session = new Session([], new Map([['success', [success]]]), Date.now());
   session.create({ x: 1 });
-  assert.throws(() => session.commit(), /neither transferred nor dropped/);
+  assert.throws(() => commit(session), /neither transferred nor dropped/);
 });
 
 test('records routed out of order, updated and cloned all land once, in input order per relationship', () => {
@@ -74,7 +84,7 @@ test('records routed out of order, updated and cloned all land once, in input or
   session.transfer(inputs[0], 'success');
   session.transfer(updated, 'success');
   session.drop(inputs[2]);
-  session.commit();
+  commit(session);
   assert.deepEqual(out.poll(10).records.map((r) => (r.content as { n: number }).n), [0, 10, 3, 0]);
 });
 
@@ -88,13 +98,13 @@ test('requeued inputs are listed by position and delivered nowhere; created reco
   const made = session.create('new');
   assert.throws(() => session.requeue(made), /only input records can be requeued/);
   session.drop(made);
-  const result = session.commit();
+  const result = commit(session);
   assert.deepEqual(result.requeued, [0, 2]);
   assert.deepEqual(out.poll(10).records.map((r) => r.content), [1]);
 
   const all = new Session(inputs, new Map([['success', [out]]]), Date.now());
   for (const record of inputs) all.requeue(record);
-  assert.deepEqual(all.commit().requeued, [0, 1, 2]);
+  assert.deepEqual(commit(all).requeued, [0, 1, 2]);
 });
 
 test('update removes attributes before setting; create records its parents', () => {
@@ -108,7 +118,7 @@ test('update removes attributes before setting; create records its parents', () 
   const merged = session.create([1, 2], {}, [a, b]);
   assert.deepEqual(merged.parents, [a.id, b.id]);
   for (const record of [updated, b, merged]) session.transfer(record, 'success');
-  session.commit();
+  commit(session);
 });
 
 test('transferAll and dropAll route a whole batch at once; a record then routed again is an error', () => {
@@ -120,13 +130,13 @@ test('transferAll and dropAll route a whole batch at once; a record then routed 
   assert.throws(() => session.transferAll([inputs[2]], 'success'), /already routed/);
   const made = session.create('late');
   session.dropAll([made]);
-  const result = session.commit();
+  const result = commit(session);
   assert.deepEqual(out.poll(10).records.map((r) => r.content), [0, 1, 2]);
   assert.deepEqual([result.out, result.dropped], [3, 1]);
 
   const sink = new Session(inputs, new Map(), Date.now());
   sink.dropAll(inputs);
-  assert.equal(sink.commit().dropped, 3);
+  assert.equal(commit(sink).dropped, 3);
   assert.throws(() => new Session(inputs, new Map(), Date.now()).transferAll(inputs, 'nope'), /no relationship named "nope"/);
 });
 
@@ -137,7 +147,7 @@ test('transferAll of records out of order, after others were routed, lands each 
   const session = new Session(inputs, new Map([['success', [out]], ['failure', [failure]]]), Date.now());
   session.transfer(inputs[1], 'failure');
   session.transferAll([inputs[3], session.update(inputs[0], { content: 10 }), inputs[2]], 'success');
-  session.commit();
+  commit(session);
   assert.deepEqual(out.poll(10).records.map((r) => r.content), [10, 2, 3]);
   assert.deepEqual(failure.poll(10).records.map((r) => r.content), [1]);
 });
@@ -147,7 +157,7 @@ test('createAll makes a source batch, after inputs too; a source routes it whole
   const source = new Session([], new Map([['success', [out]]]), 1234);
   const made = source.createAll([{ a: 1 }, { a: 2 }], { origin: 'test' });
   source.transferAll(made, 'success');
-  source.commit();
+  commit(source);
   const delivered = out.poll(10).records;
   assert.deepEqual(delivered.map((r) => [r.content, r.attributes.origin, r.entryTime, r.parents.length]), [
     [{ a: 1 }, 'test', 1234, 0],
@@ -160,7 +170,7 @@ test('createAll makes a source batch, after inputs too; a source routes it whole
   const extra = mixed.createAll(['x', 'y']);
   mixed.transferAll(extra, 'success');
   mixed.drop(input);
-  const result = mixed.commit();
+  const result = commit(mixed);
   assert.deepEqual([result.created, result.out, result.dropped], [2, 2, 1]);
   assert.deepEqual(out.poll(10).records.map((r) => r.content), ['x', 'y']);
 });
@@ -186,8 +196,8 @@ test('in-order work (update then transferAll, or update and transfer each) never
   const lookup = (s: Session) => (s as unknown as { slotById?: Map<number, number> }).slotById;
   assert.equal(lookup(batchWise), undefined);
   assert.equal(lookup(recordWise), undefined);
-  batchWise.commit();
-  recordWise.commit();
+  commit(batchWise);
+  commit(recordWise);
 });
 
 test("createAll's array stays as returned: later creates and updates do not write into it", () => {
@@ -199,7 +209,7 @@ test("createAll's array stays as returned: later creates and updates do not writ
   assert.deepEqual(first.map((r) => r.content), [{ n: 1 }, { n: 2 }]);
   session.transferAll(first, 'success');
   session.transferAll(second, 'success');
-  session.commit();
+  commit(session);
   assert.deepEqual(out.poll(10).records.map((r) => r.content), [{ n: 10 }, { n: 2 }, { n: 3 }]);
 });
 
@@ -208,6 +218,6 @@ test('a retry count is removed from every record leaving a processor, whoever se
   const counted = createRecord(1, { 'retry.count': '2', keep: 'yes' });
   const session = new Session([counted], new Map([['success', [out]]]), Date.now());
   session.transferAll([counted], 'success');
-  session.commit();
+  commit(session);
   assert.deepEqual(out.poll(10).records[0].attributes, { keep: 'yes' });
 });

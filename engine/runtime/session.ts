@@ -7,18 +7,32 @@ export const RETRY_COUNT_ATTRIBUTE = 'retry.count';
 /** Attributes a failed record carries to the `failure` relationship. */
 export const ERROR_ATTRIBUTES = { message: 'error.message', processor: 'error.processor', time: 'error.time' } as const;
 
-/** What a commit did, for the processor's counters and the retry queue. */
-export interface CommitResult {
+/** Records a commit hands to one connection (a relationship with several gets copies in the others). */
+export interface Delivery {
+  readonly connection: Connection;
+  readonly records: FlowRecord[];
+}
+
+/**
+ * What a session did, as one record: applied in one place (./commit.ts), which puts the records
+ * into their queues and hands the rest to the repository, in one write. Nothing touches a queue
+ * before it.
+ */
+export interface CommitRecord {
   out: number;
-  bytesOut: number;
   dropped: number;
   created: number;
+  deliveries: Delivery[];
   /** Input records routed to a retry relationship with attempts left: they go back to the input queue. */
   retried: FlowRecord[];
   /** The highest attempt number among `retried` (1 for a first retry). */
   attempt: number;
   /** Positions in the input batch of the records the processor requeued (left in the input queue), in order. */
   requeued: number[];
+  /** The processor's new state, when the session set one. */
+  state?: { value: unknown };
+  /** To run once the commit is durable (acknowledgements to the source). */
+  committed?: (() => void)[];
 }
 
 export interface RetrySettings {
@@ -164,15 +178,25 @@ export class Session implements ProcessSession<string> {
   }
 
   /**
-   * Check every record was routed, then hand them to the connections. A relationship with several
-   * connections gets a copy (new id, same content) in each after the first. Input records routed to
-   * a retry relationship with attempts left are returned instead, unchanged but for their count;
-   * requeued ones are only listed (by position in the batch), for the node to put back as taken.
+   * Check every record was routed and say where each goes. A relationship with several connections
+   * gets a copy (new id, same content) in each after the first. Input records routed to a retry
+   * relationship with attempts left go back instead, unchanged but for their count; requeued ones
+   * are only listed (by position in the batch), to be put back as taken.
    */
-  commit(retry?: RetrySettings): CommitResult {
+  commit(retry?: RetrySettings): CommitRecord {
     const records = this.records;
     const created = records.length - this.inputs.length;
-    const result: CommitResult = { out: 0, bytesOut: 0, dropped: 0, created, retried: [], attempt: 0, requeued: [] };
+    const result: CommitRecord = {
+      out: 0,
+      dropped: 0,
+      created,
+      deliveries: [],
+      retried: [],
+      attempt: 0,
+      requeued: [],
+      state: this.pendingState,
+      committed: this.committedCallbacks,
+    };
     const unrouted = records.length - this.routedCount;
     if (unrouted > 0) {
       throw new Error(`${unrouted} record(s) were neither transferred nor dropped; the session cannot commit`);
@@ -214,8 +238,8 @@ export class Session implements ProcessSession<string> {
     return result;
   }
 
-  /** Offer records to a relationship's connections: the first gets them, each further one a copy. */
-  private deliver(relationship: string, records: FlowRecord[], result: CommitResult): void {
+  /** Records for a relationship's connections: the first gets them, each further one a copy. */
+  private deliver(relationship: string, records: FlowRecord[], result: CommitRecord): void {
     const connections = this.outputs.get(relationship)!;
     if (connections.length === 0) {
       result.dropped += records.length;
@@ -223,7 +247,7 @@ export class Session implements ProcessSession<string> {
     }
     for (let index = 0; index < connections.length; index++) {
       const batch = index === 0 ? records : records.map((r) => ({ ...r, id: nextRecordId(), parents: [r.id] }));
-      result.bytesOut += connections[index].offer(batch, this.now);
+      result.deliveries.push({ connection: connections[index], records: batch });
       result.out += batch.length;
     }
   }

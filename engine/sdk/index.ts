@@ -2,3 +2,4 @@ export * from './define-processor';
 export * from './record';
 export * from './jsonata-schema';
 export * from './define-service';
+export * from './errors';

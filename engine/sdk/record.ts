@@ -23,6 +23,19 @@ export function nextRecordId(): number {
   return ++sequence;
 }
 
+/** The highest record id given out so far in this process. */
+export function lastRecordId(): number {
+  return sequence;
+}
+
+/**
+ * Give out ids above `floor` from now on: records read back from the repository keep their ids,
+ * and new ones must not collide with them (or with ids their lineage names).
+ */
+export function reserveRecordIds(floor: number): void {
+  if (floor > sequence) sequence = floor;
+}
+
 /**
  * Cheap size estimate of a JSON value (no serialisation): strings count their length, numbers and
  * booleans 8 bytes, containers the sum of their parts plus a little overhead, binary its length.

@@ -4,6 +4,7 @@ import { relationshipsOf, type ProcessorImplementation } from '../sdk/define-pro
 import { createRecord, type FlowRecord } from '../sdk/record';
 import { Connection } from '../runtime/connection';
 import { ProcessorNode } from '../runtime/processor-node';
+import { StoreDurability } from '../runtime/durability';
 import { MemoryStateStore } from '../runtime/state-store';
 
 /**
@@ -29,6 +30,7 @@ export class ProcessorTestRunner {
   private readonly services = new Map<string, unknown>();
   /** The processor's state store; kept across runners when passed to `withState`, to test restarts. */
   stateStore = new MemoryStateStore();
+  private durability?: StoreDurability;
 
   constructor(private readonly implementation: ProcessorImplementation) {}
 
@@ -51,7 +53,7 @@ export class ProcessorTestRunner {
 
   /** The processor's committed state, as persisted. */
   async state(): Promise<unknown> {
-    await this.node?.stateSaved();
+    await this.durability?.flushed();
     return this.stateStore.load(FLOW_ID, NODE_ID);
   }
 
@@ -116,7 +118,8 @@ export class ProcessorTestRunner {
         if (!this.services.has(id)) throw new Error(`no controller service "${id}" in this flow`);
         return this.services.get(id);
       },
-      stateStore: this.stateStore,
+      durability: (this.durability = new StoreDurability(this.stateStore)),
+      sync: () => false,
       wake: () => undefined,
     });
     const unbounded = { countThreshold: Number.MAX_SAFE_INTEGER, bytesThreshold: Number.MAX_SAFE_INTEGER, prioritizer: 'FIFO', expirationMs: 0 } as const;

@@ -21,14 +21,19 @@ import { registeredTypes, type Catalog } from './catalog';
 import { badRequest, conflict, notFound } from './http-error';
 import { keepSecrets, maskGraph, maskProcessor, maskService } from './secrets';
 import { namesOf, processorsUsing, serviceRefKeys } from '../flow/service-refs';
+import { FlowLocks } from './flow-locks';
 
 /**
  * The flow API's operations: every change goes to the store first, then the engine reloads the
  * graph and viewers are told. The rules that protect records live here: configuration changes
- * need a stopped processor, and nothing with queued records is deleted. Everything it answers has
+ * need a stopped processor, and nothing with queued records is deleted; changes to one flow run one
+ * at a time, so no check is overtaken by another request's change. Everything it answers has
  * its secrets masked (./secrets); the engine alone gets them in clear.
  */
 export class FlowService {
+  /** Changes to one flow never interleave: see ./flow-locks. */
+  private readonly locks = new FlowLocks();
+
   constructor(
     readonly store: FlowStore,
     readonly engine: Engine,
@@ -38,13 +43,18 @@ export class FlowService {
     private readonly types: Catalog = registeredTypes,
   ) {}
 
-  /** Load every stored flow into the engine and restart the processors that were running. */
-  async boot(): Promise<void> {
+  /** Load every stored flow into the engine (queued records come back with their connections). */
+  async load(): Promise<void> {
+    for (const summary of await this.store.listFlows()) this.engine.load((await this.store.getFlow(summary.id))!);
+    this.engine.discardUnclaimedRecords();
+  }
+
+  /** Start the processors that were running when the server stopped (after it listens: see conflux-server). */
+  async resume(): Promise<void> {
     for (const summary of await this.store.listFlows()) {
       const graph = (await this.store.getFlow(summary.id))!;
-      this.engine.load(graph);
       const running = graph.processors.filter((p) => p.runState === 'RUNNING').map((p) => p.id);
-      if (running.length > 0) await this.engine.start(graph.id, running);
+      if (running.length > 0) await this.locks.run(graph.id, () => this.engine.start(graph.id, running));
     }
   }
 
@@ -69,49 +79,57 @@ export class FlowService {
   }
 
   async updateFlow(flowId: string, patch: z.infer<typeof UpdateFlowInput>): Promise<FlowGraph> {
-    if (!(await this.store.updateFlow(flowId, patch))) throw notFound(`flow ${flowId}`);
-    return this.changed(flowId);
+    return this.locks.run(flowId, async () => {
+      if (!(await this.store.updateFlow(flowId, patch))) throw notFound(`flow ${flowId}`);
+      return this.changed(flowId);
+    });
   }
 
   async deleteFlow(flowId: string): Promise<void> {
-    const graph = await this.graphOf(flowId);
-    if (graph.processors.some((p) => this.engine.isRunning(flowId, p.id))) throw conflict('stop the flow before deleting it');
-    this.assertNoQueued(flowId, graph.connections.map((c) => c.id));
-    await this.engine.unload(flowId);
-    await this.store.deleteFlow(flowId);
+    return this.locks.run(flowId, async () => {
+      const graph = await this.graphOf(flowId);
+      if (graph.processors.some((p) => this.engine.isRunning(flowId, p.id))) throw conflict('stop the flow before deleting it');
+      this.assertNoQueued(flowId, graph.connections.map((c) => c.id));
+      await this.engine.unload(flowId);
+      await this.store.deleteFlow(flowId);
+    });
   }
 
   async addProcessor(flowId: string, input: z.infer<typeof CreateProcessorInput>): Promise<ProcessorConfig> {
-    await this.graphOf(flowId);
-    const spec = this.types.specOf(input.type);
-    if (!spec) throw badRequest(`unknown processor type "${input.type}"`);
-    const processor = await this.store.addProcessor(flowId, {
-      type: spec.type,
-      name: input.name ?? spec.type,
-      position: input.position,
-      properties: defaultProperties(spec),
-      autoTerminated: [],
-      batchSize: DEFAULT_BATCH_SIZE,
+    return this.locks.run(flowId, async () => {
+      await this.graphOf(flowId);
+      const spec = this.types.specOf(input.type);
+      if (!spec) throw badRequest(`unknown processor type "${input.type}"`);
+      const processor = await this.store.addProcessor(flowId, {
+        type: spec.type,
+        name: input.name ?? spec.type,
+        position: input.position,
+        properties: defaultProperties(spec),
+        autoTerminated: [],
+        batchSize: DEFAULT_BATCH_SIZE,
+      });
+      await this.changed(flowId);
+      return maskProcessor(processor, this.types);
     });
-    await this.changed(flowId);
-    return maskProcessor(processor, this.types);
   }
 
   async updateProcessor(flowId: string, processorId: string, patch: z.infer<typeof UpdateProcessorInput>): Promise<ProcessorConfig> {
-    const current = await this.processor(flowId, processorId);
-    const { name: _name, position: _position, ...configuration } = patch;
-    const changesConfiguration = Object.keys(configuration).length > 0;
-    if (changesConfiguration && this.engine.isRunning(flowId, processorId)) {
-      throw conflict(`stop "${current.name}" before changing its configuration`);
-    }
-    const spec = this.types.specOf(current.type);
-    // without its spec nothing can be checked: it may still be renamed and moved
-    if (!spec && changesConfiguration) throw conflict(`processor type "${current.type}" is not installed on this server`);
-    const update = spec ? this.checkedConfiguration(spec, current, patch) : patch;
-    const updated = await this.store.updateProcessor(flowId, processorId, update);
-    if (!updated) throw notFound(`processor ${processorId}`);
-    await this.changed(flowId);
-    return maskProcessor(updated, this.types);
+    return this.locks.run(flowId, async () => {
+      const current = await this.processor(flowId, processorId);
+      const { name: _name, position: _position, ...configuration } = patch;
+      const changesConfiguration = Object.keys(configuration).length > 0;
+      if (changesConfiguration && this.engine.isRunning(flowId, processorId)) {
+        throw conflict(`stop "${current.name}" before changing its configuration`);
+      }
+      const spec = this.types.specOf(current.type);
+      // without its spec nothing can be checked: it may still be renamed and moved
+      if (!spec && changesConfiguration) throw conflict(`processor type "${current.type}" is not installed on this server`);
+      const update = spec ? this.checkedConfiguration(spec, current, patch) : patch;
+      const updated = await this.store.updateProcessor(flowId, processorId, update);
+      if (!updated) throw notFound(`processor ${processorId}`);
+      await this.changed(flowId);
+      return maskProcessor(updated, this.types);
+    });
   }
 
   /** The patch with its properties parsed (secrets kept) and its relationship names checked. */
@@ -136,53 +154,61 @@ export class FlowService {
   }
 
   async deleteProcessor(flowId: string, processorId: string): Promise<void> {
-    const current = await this.processor(flowId, processorId);
-    if (this.engine.isRunning(flowId, processorId)) throw conflict(`stop "${current.name}" before deleting it`);
-    const graph = await this.graphOf(flowId);
-    const touching = graph.connections.filter((c) => c.sourceId === processorId || c.targetId === processorId);
-    this.assertNoQueued(flowId, touching.map((c) => c.id));
-    await this.store.deleteProcessor(flowId, processorId);
-    await this.changed(flowId);
+    return this.locks.run(flowId, async () => {
+      const current = await this.processor(flowId, processorId);
+      if (this.engine.isRunning(flowId, processorId)) throw conflict(`stop "${current.name}" before deleting it`);
+      const graph = await this.graphOf(flowId);
+      const touching = graph.connections.filter((c) => c.sourceId === processorId || c.targetId === processorId);
+      this.assertNoQueued(flowId, touching.map((c) => c.id));
+      await this.store.deleteProcessor(flowId, processorId);
+      await this.changed(flowId);
+    });
   }
 
   async addConnection(flowId: string, input: z.infer<typeof CreateConnectionInput>) {
-    const graph = await this.graphOf(flowId);
-    const source = graph.processors.find((p) => p.id === input.sourceId);
-    const target = graph.processors.find((p) => p.id === input.targetId);
-    if (!source) throw badRequest(`no source processor ${input.sourceId} in this flow`);
-    if (!target) throw badRequest(`no target processor ${input.targetId} in this flow`);
-    const sourceSpec = this.types.specOf(source.type);
-    if (sourceSpec && !relationshipsOf(sourceSpec, source.properties).includes(input.relationship)) {
-      throw badRequest(`${source.name} has no relationship "${input.relationship}"`);
-    }
-    if (this.types.specOf(target.type)?.input === 'forbidden') throw badRequest(`${target.name} is a source and takes no input`);
-    const duplicate = graph.connections.some(
-      (c) => c.sourceId === input.sourceId && c.targetId === input.targetId && c.relationship === input.relationship,
-    );
-    if (duplicate) throw conflict(`"${input.relationship}" of ${source.name} is already connected to ${target.name}`);
-    // thresholds left out come from the flow's settings
-    const connection = await this.store.addConnection(flowId, input);
-    await this.changed(flowId);
-    return connection;
+    return this.locks.run(flowId, async () => {
+      const graph = await this.graphOf(flowId);
+      const source = graph.processors.find((p) => p.id === input.sourceId);
+      const target = graph.processors.find((p) => p.id === input.targetId);
+      if (!source) throw badRequest(`no source processor ${input.sourceId} in this flow`);
+      if (!target) throw badRequest(`no target processor ${input.targetId} in this flow`);
+      const sourceSpec = this.types.specOf(source.type);
+      if (sourceSpec && !relationshipsOf(sourceSpec, source.properties).includes(input.relationship)) {
+        throw badRequest(`${source.name} has no relationship "${input.relationship}"`);
+      }
+      if (this.types.specOf(target.type)?.input === 'forbidden') throw badRequest(`${target.name} is a source and takes no input`);
+      const duplicate = graph.connections.some(
+        (c) => c.sourceId === input.sourceId && c.targetId === input.targetId && c.relationship === input.relationship,
+      );
+      if (duplicate) throw conflict(`"${input.relationship}" of ${source.name} is already connected to ${target.name}`);
+      // thresholds left out come from the flow's settings
+      const connection = await this.store.addConnection(flowId, input);
+      await this.changed(flowId);
+      return connection;
+    });
   }
 
   async updateConnection(flowId: string, connectionId: string, patch: z.infer<typeof UpdateConnectionInput>) {
-    const updated = await this.store.updateConnection(flowId, connectionId, patch);
-    if (!updated) throw notFound(`connection ${connectionId}`);
-    await this.changed(flowId);
-    return updated;
+    return this.locks.run(flowId, async () => {
+      const updated = await this.store.updateConnection(flowId, connectionId, patch);
+      if (!updated) throw notFound(`connection ${connectionId}`);
+      await this.changed(flowId);
+      return updated;
+    });
   }
 
   async deleteConnection(flowId: string, connectionId: string): Promise<void> {
-    const graph = await this.graphOf(flowId);
-    const connection = graph.connections.find((c) => c.id === connectionId);
-    // as in NiFi: a running end may hold a batch taken from (or be committing to) this queue, which
-    // a rollback would put back into a connection that no longer exists
-    const running = graph.processors.filter((p) => (p.id === connection?.sourceId || p.id === connection?.targetId) && this.engine.isRunning(flowId, p.id));
-    if (running.length > 0) throw conflict(`stop ${namesOf(running)} before deleting this connection`);
-    this.assertNoQueued(flowId, [connectionId]);
-    if (!(await this.store.deleteConnection(flowId, connectionId))) throw notFound(`connection ${connectionId}`);
-    await this.changed(flowId);
+    return this.locks.run(flowId, async () => {
+      const graph = await this.graphOf(flowId);
+      const connection = graph.connections.find((c) => c.id === connectionId);
+      // as in NiFi: a running end may hold a batch taken from (or be committing to) this queue, which
+      // a rollback would put back into a connection that no longer exists
+      const running = graph.processors.filter((p) => (p.id === connection?.sourceId || p.id === connection?.targetId) && this.engine.isRunning(flowId, p.id));
+      if (running.length > 0) throw conflict(`stop ${namesOf(running)} before deleting this connection`);
+      this.assertNoQueued(flowId, [connectionId]);
+      if (!(await this.store.deleteConnection(flowId, connectionId))) throw notFound(`connection ${connectionId}`);
+      await this.changed(flowId);
+    });
   }
 
   history(flowId: string, componentId: string) {
@@ -191,29 +217,33 @@ export class FlowService {
 
   /** An operator empties a queue on purpose (the only way queued records are discarded). */
   async emptyConnection(flowId: string, connectionId: string): Promise<number> {
-    const graph = await this.graphOf(flowId);
-    if (!graph.connections.some((c) => c.id === connectionId)) throw notFound(`connection ${connectionId}`);
-    return this.engine.emptyQueue(flowId, connectionId);
+    return this.locks.run(flowId, async () => {
+      const graph = await this.graphOf(flowId);
+      if (!graph.connections.some((c) => c.id === connectionId)) throw notFound(`connection ${connectionId}`);
+      return this.engine.emptyQueue(flowId, connectionId);
+    });
   }
 
   async run(flowId: string, input: z.infer<typeof RunInput>) {
-    const graph = await this.graphOf(flowId);
-    const ids = input.processorId ? [(await this.processor(flowId, input.processorId)).id] : graph.processors.map((p) => p.id);
-    let invalid: { processorId: string; issues: readonly ValidationIssue[] }[] = [];
-    if (input.action === 'start') {
-      const result = await this.engine.start(flowId, ids);
-      invalid = result.invalid;
-      await this.store.setRunState(flowId, result.started, 'RUNNING');
-      if (input.processorId && result.invalid.length > 0) {
-        throw conflict(`cannot start an invalid processor`, result.invalid[0].issues);
+    return this.locks.run(flowId, async () => {
+      const graph = await this.graphOf(flowId);
+      const ids = input.processorId ? [(await this.processor(flowId, input.processorId)).id] : graph.processors.map((p) => p.id);
+      let invalid: { processorId: string; issues: readonly ValidationIssue[] }[] = [];
+      if (input.action === 'start') {
+        const result = await this.engine.start(flowId, ids);
+        invalid = result.invalid;
+        await this.store.setRunState(flowId, result.started, 'RUNNING');
+        if (input.processorId && result.invalid.length > 0) {
+          throw conflict(`cannot start an invalid processor`, result.invalid[0].issues);
+        }
+        if (input.processorId && result.failed.length > 0) throw conflict(result.failed[0].error);
+        for (const failure of result.failed) invalid.push({ processorId: failure.processorId, issues: [{ message: failure.error }] });
+      } else {
+        await this.engine.stop(flowId, ids);
+        await this.store.setRunState(flowId, ids, 'STOPPED');
       }
-      if (input.processorId && result.failed.length > 0) throw conflict(result.failed[0].error);
-      for (const failure of result.failed) invalid.push({ processorId: failure.processorId, issues: [{ message: failure.error }] });
-    } else {
-      await this.engine.stop(flowId, ids);
-      await this.store.setRunState(flowId, ids, 'STOPPED');
-    }
-    return { flow: await this.changed(flowId), invalid };
+      return { flow: await this.changed(flowId), invalid };
+    });
   }
 
   // ---- controller services: changes follow the processors' rule (stop what uses it first) ----
@@ -224,50 +254,56 @@ export class FlowService {
 
   /** A service of a known type; its spec's defaults fill the properties the input leaves out. */
   async addService(flowId: string, input: z.infer<typeof CreateServiceInput>): Promise<ServiceConfig> {
-    await this.graphOf(flowId);
-    const spec = this.types.serviceSpecOf(input.type);
-    if (!spec) {
-      const message = `unknown controller service type "${input.type}"`;
-      throw badRequest(message, [{ property: 'type', message }]);
-    }
-    let properties = defaultProperties(spec);
-    if (input.properties !== undefined) {
-      const parsed = parseProperties(spec, { ...properties, ...input.properties });
-      if (!parsed.ok) throw badRequest(`invalid properties for ${spec.type}`, parsed.issues);
-      properties = parsed.data;
-    }
-    const service = await this.store.addService(flowId, { type: spec.type, name: input.name ?? spec.type, properties });
-    await this.changed(flowId);
-    return maskService(service, this.types);
+    return this.locks.run(flowId, async () => {
+      await this.graphOf(flowId);
+      const spec = this.types.serviceSpecOf(input.type);
+      if (!spec) {
+        const message = `unknown controller service type "${input.type}"`;
+        throw badRequest(message, [{ property: 'type', message }]);
+      }
+      let properties = defaultProperties(spec);
+      if (input.properties !== undefined) {
+        const parsed = parseProperties(spec, { ...properties, ...input.properties });
+        if (!parsed.ok) throw badRequest(`invalid properties for ${spec.type}`, parsed.issues);
+        properties = parsed.data;
+      }
+      const service = await this.store.addService(flowId, { type: spec.type, name: input.name ?? spec.type, properties });
+      await this.changed(flowId);
+      return maskService(service, this.types);
+    });
   }
 
   async updateService(flowId: string, serviceId: string, patch: z.infer<typeof UpdateServiceInput>): Promise<ServiceConfig> {
-    const graph = await this.graphOf(flowId);
-    const current = this.service(graph, serviceId);
-    const spec = this.types.serviceSpecOf(current.type);
-    if (!spec) throw conflict(`controller service type "${current.type}" is not installed on this server`);
-    // a change closes and reopens the service (engine/runtime/service-pool.ts) under its users' feet
-    const running = processorsUsing(graph, serviceId, this.types.specOf).filter((p) => this.engine.isRunning(flowId, p.id));
-    if (running.length > 0) throw conflict(`stop ${namesOf(running)} before changing "${current.name}": they use it`);
-    const update: z.infer<typeof UpdateServiceInput> = { ...patch };
-    if (patch.properties !== undefined) {
-      const parsed = parseProperties(spec, keepSecrets(spec, patch.properties, current.properties));
-      if (!parsed.ok) throw badRequest(`invalid properties for ${spec.type}`, parsed.issues);
-      update.properties = parsed.data;
-    }
-    const updated = await this.store.updateService(flowId, serviceId, update);
-    if (!updated) throw notFound(`controller service ${serviceId}`);
-    await this.changed(flowId);
-    return maskService(updated, this.types);
+    return this.locks.run(flowId, async () => {
+      const graph = await this.graphOf(flowId);
+      const current = this.service(graph, serviceId);
+      const spec = this.types.serviceSpecOf(current.type);
+      if (!spec) throw conflict(`controller service type "${current.type}" is not installed on this server`);
+      // a change closes and reopens the service (engine/runtime/service-pool.ts) under its users' feet
+      const running = processorsUsing(graph, serviceId, this.types.specOf).filter((p) => this.engine.isRunning(flowId, p.id));
+      if (running.length > 0) throw conflict(`stop ${namesOf(running)} before changing "${current.name}": they use it`);
+      const update: z.infer<typeof UpdateServiceInput> = { ...patch };
+      if (patch.properties !== undefined) {
+        const parsed = parseProperties(spec, keepSecrets(spec, patch.properties, current.properties));
+        if (!parsed.ok) throw badRequest(`invalid properties for ${spec.type}`, parsed.issues);
+        update.properties = parsed.data;
+      }
+      const updated = await this.store.updateService(flowId, serviceId, update);
+      if (!updated) throw notFound(`controller service ${serviceId}`);
+      await this.changed(flowId);
+      return maskService(updated, this.types);
+    });
   }
 
   async deleteService(flowId: string, serviceId: string): Promise<void> {
-    const graph = await this.graphOf(flowId);
-    const current = this.service(graph, serviceId);
-    const users = processorsUsing(graph, serviceId, this.types.specOf);
-    if (users.length > 0) throw conflict(`"${current.name}" is used by ${namesOf(users)}: point them at another service first`);
-    if (!(await this.store.deleteService(flowId, serviceId))) throw notFound(`controller service ${serviceId}`);
-    await this.changed(flowId);
+    return this.locks.run(flowId, async () => {
+      const graph = await this.graphOf(flowId);
+      const current = this.service(graph, serviceId);
+      const users = processorsUsing(graph, serviceId, this.types.specOf);
+      if (users.length > 0) throw conflict(`"${current.name}" is used by ${namesOf(users)}: point them at another service first`);
+      if (!(await this.store.deleteService(flowId, serviceId))) throw notFound(`controller service ${serviceId}`);
+      await this.changed(flowId);
+    });
   }
 
   // ---- processor state (watermarks, offsets), as committed ----
@@ -279,9 +315,11 @@ export class FlowService {
   }
 
   async clearProcessorState(flowId: string, processorId: string): Promise<void> {
-    const current = await this.processor(flowId, processorId);
-    if (this.engine.isRunning(flowId, processorId)) throw conflict(`stop "${current.name}" before clearing its state`);
-    await this.engine.clearState(flowId, processorId);
+    return this.locks.run(flowId, async () => {
+      const current = await this.processor(flowId, processorId);
+      if (this.engine.isRunning(flowId, processorId)) throw conflict(`stop "${current.name}" before clearing its state`);
+      await this.engine.clearState(flowId, processorId);
+    });
   }
 
   /** The stored graph with its secrets: for the engine and for this class's checks, never for an answer. */

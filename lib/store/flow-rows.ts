@@ -23,8 +23,8 @@ import type {
 type ProcessorDefaults = 'batchSize' | 'scheduling' | 'retry';
 export type NewProcessor = Omit<ProcessorConfig, 'id' | 'runState' | ProcessorDefaults> & Partial<Pick<ProcessorConfig, ProcessorDefaults>>;
 export type ProcessorPatch = Partial<Omit<ProcessorConfig, 'id' | 'type'>>;
-type ConnectionSettingsKey = 'countThreshold' | 'bytesThreshold' | 'prioritizer' | 'expirationMs';
-/** Thresholds left out come from the flow's settings; FIFO and no expiration by default. */
+type ConnectionSettingsKey = 'countThreshold' | 'bytesThreshold' | 'prioritizer' | 'expirationMs' | 'durable';
+/** Thresholds left out come from the flow's settings; FIFO, no expiration and durable by default. */
 export type NewConnection = Omit<ConnectionConfig, 'id' | ConnectionSettingsKey> & Partial<Pick<ConnectionConfig, ConnectionSettingsKey>>;
 export type ConnectionPatch = Partial<Pick<ConnectionConfig, ConnectionSettingsKey>>;
 export type NewService = Omit<ServiceConfig, 'id'>;
@@ -65,7 +65,7 @@ export function toProcessor(r: ProcessorRow): ProcessorConfig {
 }
 
 export function toSettings(r: FlowRow): FlowSettings {
-  return { countThreshold: r.countThreshold, bytesThreshold: Number(r.bytesThreshold) };
+  return { countThreshold: r.countThreshold, bytesThreshold: Number(r.bytesThreshold), sync: r.sync as FlowSettings['sync'] };
 }
 
 export function toConnection(r: ConnectionRow): ConnectionConfig {
@@ -79,6 +79,7 @@ export function toConnection(r: ConnectionRow): ConnectionConfig {
     bytesThreshold: Number(r.bytesThreshold),
     prioritizer: r.prioritizer as ConnectionConfig['prioritizer'],
     expirationMs: r.expirationMs,
+    durable: r.durable,
   };
 }
 
@@ -128,6 +129,7 @@ export function newConnectionRow(flowId: string, c: NewConnection, settings: Flo
     bytesThreshold: c.bytesThreshold ?? settings.bytesThreshold,
     prioritizer: c.prioritizer ?? 'FIFO',
     expirationMs: c.expirationMs ?? 0,
+    durable: c.durable ?? true,
   };
 }
 
@@ -137,6 +139,7 @@ export function connectionData(patch: ConnectionPatch) {
     ...(patch.bytesThreshold !== undefined && { bytesThreshold: patch.bytesThreshold }),
     ...(patch.prioritizer !== undefined && { prioritizer: patch.prioritizer }),
     ...(patch.expirationMs !== undefined && { expirationMs: patch.expirationMs }),
+    ...(patch.durable !== undefined && { durable: patch.durable }),
   };
 }
 

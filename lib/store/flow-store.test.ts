@@ -25,10 +25,10 @@ const proc = (name: string, extra: Partial<NewProcessor> = {}): NewProcessor => 
   autoTerminated: ['failure'],
   batchSize: 250,
   scheduling: { strategy: 'CRON', periodMs: 5000, cron: '*/5 * * * * *', concurrency: 3, runDurationMs: 25 },
-  retry: { relationships: ['failure'], maxRetries: 4, backoffMs: 250 },
+  retry: { relationships: ['failure'], maxRetries: 4, backoffMs: 250, isolateAfter: 2 },
   ...extra,
 });
-const FIFO = { prioritizer: 'FIFO', expirationMs: 0 } as const;
+const FIFO = { prioritizer: 'FIFO', expirationMs: 0, durable: true } as const;
 const pool = (name: string, properties: Record<string, unknown> = { url: 'postgresql://eu-db/shop', password: 'p@ss "wörd"' }): NewService => ({
   type: 'PostgreSQLPool',
   name,
@@ -82,11 +82,15 @@ function storeSuite(label: string, setup: () => Promise<{ url: string; teardown:
 
     test('flow settings: thresholds of new connections default to the flow\'s', async () => {
       const flow = await store.createFlow('Settings');
-      const updated = await store.updateFlow(flow.id, { settings: { countThreshold: 500, bytesThreshold: TiB } });
-      assert.deepEqual(updated!.settings, { countThreshold: 500, bytesThreshold: TiB });
+      assert.equal(flow.settings.sync, 'os', 'commits are durable once written to the operating system, by default');
+      const updated = await store.updateFlow(flow.id, { settings: { countThreshold: 500, bytesThreshold: TiB, sync: 'always' } });
+      assert.deepEqual(updated!.settings, { countThreshold: 500, bytesThreshold: TiB, sync: 'always' });
       const a = await store.addProcessor(flow.id, proc('A'));
       const c = await store.addConnection(flow.id, { sourceId: a.id, relationship: 'success', targetId: a.id });
-      assert.deepEqual([c.countThreshold, c.bytesThreshold], [500, TiB]);
+      assert.deepEqual([c.countThreshold, c.bytesThreshold, c.durable], [500, TiB, true]);
+      const fast = await store.addConnection(flow.id, { sourceId: a.id, relationship: 'dropped', targetId: a.id, durable: false });
+      assert.equal(fast.durable, false);
+      assert.equal((await store.updateConnection(flow.id, fast.id, { durable: true }))!.durable, true);
       const own = await store.addConnection(flow.id, { sourceId: a.id, relationship: 'failure', targetId: a.id, countThreshold: 7 });
       assert.equal(own.countThreshold, 7);
     });
@@ -221,30 +225,6 @@ function storeSuite(label: string, setup: () => Promise<{ url: string; teardown:
       assert.notEqual(service.id, 'db');
       assert.deepEqual(service, { id: service.id, ...pool('Orders DB') });
       assert.deepEqual(imported.processors[0].properties, { database: service.id, note: 'db' });
-    });
-
-    test('processor state: saved, replaced, cleared, scoped to its flow, deleted with its processor', async () => {
-      const flow = await store.createFlow('State');
-      const [a, b] = [await store.addProcessor(flow.id, proc('A')), await store.addProcessor(flow.id, proc('B'))];
-      const states = store.states;
-      assert.equal(await states.load(flow.id, a.id), undefined, 'no state before the first commit');
-      const watermark = { table: 'orders', column: 'updated_at', value: '2026-11-25T01:02:03.456Z', offsets: { '0': 42, '1': 7 } };
-      await states.save(flow.id, a.id, watermark);
-      assert.deepEqual(await states.load(flow.id, a.id), watermark);
-      await states.save(flow.id, a.id, 17);
-      assert.equal(await states.load(flow.id, a.id), 17, 'replaced; a bare number is a state too');
-      await states.save(flow.id, b.id, null);
-      assert.equal(await states.load(flow.id, b.id), null, 'null is a state, distinct from none');
-      assert.equal(await states.load('another-flow', a.id), undefined, 'read only through its own flow');
-      await states.save(flow.id, b.id, undefined);
-      assert.equal(await states.load(flow.id, b.id), undefined, 'undefined clears');
-
-      assert.equal(await store.deleteProcessor(flow.id, a.id), true);
-      const again = await store.addProcessor(flow.id, proc('A again'));
-      assert.equal(await states.load(flow.id, a.id), undefined, 'deleting the processor deleted its state');
-      await states.save(flow.id, again.id, ['x']);
-      assert.equal(await store.deleteFlow(flow.id), true);
-      assert.equal(await states.load(flow.id, again.id), undefined, 'and deleting the flow too');
     });
 
     test('unknown ids: null, false or a FlowStoreError', async () => {

@@ -23,7 +23,6 @@ import {
   type ServicePatch,
 } from './flow-rows';
 import { migrate } from './migrate';
-import { PrismaStateStore } from './state-store';
 
 export type { ConnectionPatch, ImportGraph, ImportOptions, NewConnection, NewProcessor, NewService, ProcessorPatch, ServicePatch } from './flow-rows';
 
@@ -42,12 +41,7 @@ type Tx = P.TransactionClient;
 
 /** Flow graphs persisted with Prisma (SQLite or PostgreSQL), mapped to the zod types of engine/flow/schema. */
 export class FlowStore {
-  /** Processors' committed state, for the engine (goes with the processor when it is deleted). */
-  readonly states: PrismaStateStore;
-
-  private constructor(private readonly prisma: Prisma) {
-    this.states = new PrismaStateStore(prisma);
-  }
+  private constructor(private readonly prisma: Prisma) {}
 
   /** Migrates the database first, so a fresh file or database just works. */
   static async open(databaseUrl: string = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL): Promise<FlowStore> {

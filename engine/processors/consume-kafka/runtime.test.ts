@@ -7,6 +7,7 @@ import { Connection } from '../../runtime/connection';
 import { Engine } from '../../runtime/engine';
 import { ProcessorNode } from '../../runtime/processor-node';
 import { MemoryStateStore } from '../../runtime/state-store';
+import { StoreDurability } from '../../runtime/durability';
 import type { FlowRecord } from '../../sdk';
 import kafkaClusterService, { openKafkaCluster } from '../../services/kafka/runtime';
 import { processorImplementations } from '../runtimes';
@@ -66,28 +67,29 @@ async function committedOffsets(groupId: string, topic: string): Promise<Record<
   }
 }
 
-/** The processor as the engine runs it, with a `success` queue that refuses records: every commit fails. */
+/**
+ * The processor as the engine runs it, its `success` relationship missing while `refuse(true)`: every
+ * trigger that routes a record throws and rolls back.
+ */
 async function nodeWithRefusingQueue(props: Record<string, unknown>) {
   const config = processorConfig({ id: 'consume', type: 'ConsumeKafka', properties: { cluster: 'kafka', ...SESSION, ...props }, batchSize: 100 });
   const node = new ProcessorNode(config, consumeKafka, {
     flowId: 'rollback',
     service: async () => cluster,
-    stateStore: new MemoryStateStore(),
+    durability: new StoreDurability(new MemoryStateStore()),
+    sync: () => false,
     wake: () => undefined,
   });
   const settings = { countThreshold: 1_000, bytesThreshold: 1e9, prioritizer: 'FIFO', expirationMs: 0 } as const;
-  class RefusingConnection extends Connection {
-    refuse = true;
-    override offer(records: readonly FlowRecord[], now?: number): number {
-      if (this.refuse) throw new Error('the queue is unavailable');
-      return super.offer(records, now);
-    }
-  }
-  const success = new RefusingConnection({ id: 'out', sourceId: 'consume', relationship: 'success', targetId: 'test' }, settings);
-  node.outputs.set('success', [success]);
+  const success = new Connection({ id: 'out', sourceId: 'consume', relationship: 'success', targetId: 'test' }, settings);
+  const refuse = (on: boolean) => {
+    if (on) node.outputs.delete('success');
+    else node.outputs.set('success', [success]);
+  };
   node.outputs.set('failure', []);
+  refuse(true);
   await node.start();
-  return { node, success };
+  return { node, success, refuse };
 }
 
 // Each test has its own topic and group: they run together, so the file takes as long as the longest one.
@@ -146,18 +148,18 @@ describe('ConsumeKafka against a Kafka cluster', { concurrency: true }, () => {
     const topic = unique('rollback');
     const groupId = unique('rollback');
     await produce(topic, 30);
-    const { node, success } = await nodeWithRefusingQueue({ topics: topic, groupId });
+    const { node, success, refuse } = await nodeWithRefusingQueue({ topics: topic, groupId });
     const end = Date.now() + 15_000;
     while (node.counters.errors < 3) {
-      assert.ok(Date.now() < end, 'timed out waiting for rolled-back triggers');
+      assert.ok(Date.now() < end, `timed out waiting for rolled-back triggers: ${JSON.stringify([node.counters, node.bulletins])}`);
       await node.trigger(Date.now());
       await sleep(10);
     }
-    assert.match(node.bulletins.at(-1)!.message, /the queue is unavailable/);
+    assert.match(node.bulletins.at(-1)!.message, /no relationship named "success"/);
     assert.equal(success.size, 0);
 
     // the same messages, in the same order, once the queue takes them
-    success.refuse = false;
+    refuse(false);
     await node.trigger(Date.now());
     const first = success.poll(Infinity).records;
     assert.ok(first.length > 0);
@@ -165,7 +167,7 @@ describe('ConsumeKafka against a Kafka cluster', { concurrency: true }, () => {
       const offsets = first.filter((r) => r.attributes['kafka.partition'] === p).map((r) => Number(r.attributes['kafka.offset']));
       assert.deepEqual(offsets, range(offsets.length), `partition ${p} starts at offset 0 after the rollbacks`);
     }
-    success.refuse = true;
+    refuse(true);
     // stop before anything else commits: only what the one committed trigger delivered is committed
     await node.stop();
     const committed = await committedOffsets(groupId, topic);

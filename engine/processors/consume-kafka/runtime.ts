@@ -31,15 +31,16 @@ export default implement(consumeKafkaSpec, async (ctx) => {
       reader.checkRunning();
       const delivery = inbox.take(ctx.batchSize);
       if (delivery.entries.length === 0) return session.yield(IDLE_YIELD_MS);
+      // first, so that whatever throws below gives the messages back
+      session.onRolledBack(() => reader.restore(delivery));
       for (const entry of delivery.entries) {
         const { content, attributes, error } = messageRecord(entry, props.valueFormat);
         const record = session.create(content, attributes);
         if (error) session.fail(record, error);
         else session.transfer(record, 'success');
       }
-      // at-least-once: Kafka learns the messages are consumed only once the records are queued
+      // at-least-once: Kafka learns the messages are consumed only once the records are durably queued
       session.onCommitted(() => reader.settle(delivery));
-      session.onRolledBack(() => reader.restore(delivery));
     },
     onStop: () => reader.stop(),
     view: () => reader.view(),

@@ -4,9 +4,19 @@ import { generateRecordsSpec } from './spec';
 
 const EMPTY = Object.freeze({});
 
-export default implement(generateRecordsSpec, ({ props, batchSize }) => {
+/** GenerateRecords' state: how many records it has generated, committed with them. */
+interface Generated {
+  readonly next: number;
+}
+
+/**
+ * Acknowledges nothing upstream (it has no upstream); its record number is state committed with
+ * the records, so after a crash it resumes after the last number durably queued: a number is never
+ * produced twice, and `limit` counts across restarts.
+ */
+export default implement(generateRecordsSpec, ({ props, batchSize, state }) => {
   const template = compileExpression(props.template);
-  let generated = 0;
+  let generated = (state() as Generated | undefined)?.next ?? 0;
   // Token bucket: a stall (back pressure) does not turn into a burst larger than one batch.
   const burst = Math.max(1, Math.min(batchSize, props.rate));
   let tokens = 0;
@@ -33,18 +43,20 @@ export default implement(generateRecordsSpec, ({ props, batchSize }) => {
         const limitReached = props.limit > 0 && generated >= props.limit;
         return session.yield(limitReached ? 1000 : Math.ceil(((1 - tokens) * 1000) / props.rate));
       }
-      // the numbers are taken now and given back if the template fails: the session then rolls
-      // back, the bulletin shows why, and the numbering resumes where it was (unless a concurrent
-      // trigger took later numbers meanwhile: a gap, never a number twice)
+      // the numbers are taken now and given back if the session rolls back (the template failed,
+      // say: the bulletin shows why), so the numbering resumes where it was (triggers never overlap)
       const first = generated;
       generated += count;
+      session.onRolledBack(() => (generated = first));
       const failed = (n: number, message: string): never => {
-        if (generated === first + count) generated = first;
         throw new Error(`template failed for record ${first + n}: ${message}`);
       };
       // contents first, then one createAll and transferAll: the cheap way to route a whole batch
       const contents = new Array<unknown>(count);
-      const emit = () => session.transferAll(session.createAll(contents), 'success');
+      const emit = () => {
+        session.transferAll(session.createAll(contents), 'success');
+        session.setState({ next: first + count } satisfies Generated);
+      };
       // the loop is onTrigger's own, not evaluateEach's (see there)
       for (let n = 0; n < count; n++) {
         let value: unknown;

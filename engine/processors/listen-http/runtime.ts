@@ -82,17 +82,19 @@ export default implement(listenHttpSpec, async ({ props, batchSize, wake }) => {
     onTrigger(_batch, session) {
       const taken = buffer.take(batchSize);
       if (taken.length === 0) return session.yield(IDLE_YIELD_MS);
+      // first, so that whatever throws below still answers the callers
+      session.onRolledBack(() => {
+        for (const request of taken) request.answer(500, { error: 'the flow could not take the records: nothing from this request was accepted, retry' });
+      });
       for (const request of taken) {
         session.transferAll(session.createAll(request.contents, request.attributes), 'success');
       }
+      // 200 once the records are durably queued: a caller that got it need never send them again
       session.onCommitted(() => {
         for (const request of taken) {
           accepted += request.contents.length;
           request.answer(200, { accepted: request.contents.length });
         }
-      });
-      session.onRolledBack(() => {
-        for (const request of taken) request.answer(500, { error: 'the flow could not take the records: nothing from this request was accepted, retry' });
       });
     },
 

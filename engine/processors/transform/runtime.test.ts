@@ -37,3 +37,20 @@ test('records after one the interpreter answered are transformed and routed as w
   assert.deepEqual(run.routed('success').map((r) => r.content), [{ qty: 'x', label: 'x-y' }, { qty: 2, total: 4 }, { qty: 3, total: 6 }]);
   assert.match(run.routed('failure')[0].attributes['error.message'], /record content to be an object/);
 });
+
+test('a runaway expression fails its record within its budget, and the event loop keeps turning meanwhile', async () => {
+  // recursion without a base case: once through deep nesting, once as an endless tail call
+  for (const expression of ['($f := function($x){ $f($x) + 1 }; {"r": $f(n)})', '($f := function($x){ $f($x) }; {"r": $f(n)})']) {
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 10);
+    const started = performance.now();
+    const run = await runProcessor(transform).props({ expression, mode: 'replace' }).enqueue([{ n: 1 }]).run();
+    const elapsed = performance.now() - started;
+    clearInterval(ticker);
+    const [failed] = run.routed('failure');
+    assert.ok(failed, `${expression}: the record goes to failure`);
+    assert.match(failed.attributes['error.message'], /nests deeper than|ran longer than/);
+    assert.ok(elapsed < 1_000, `${expression}: failed after ${Math.round(elapsed)} ms`);
+    assert.ok(ticks >= elapsed / 40, `${expression}: only ${ticks} timer ticks in ${Math.round(elapsed)} ms: the event loop was held`);
+  }
+});

@@ -1,0 +1,296 @@
+import assert from 'node:assert/strict';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, statSync, truncateSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, test } from 'node:test';
+import { z } from 'zod';
+import { connectionConfig, flowGraph, processorConfig } from '../flow/build';
+import type { FlowGraph } from '../flow/schema';
+import { processorImplementations } from '../processors/runtimes';
+import { Engine } from '../runtime/engine';
+import { defineProcessor, implement, type FlowRecord } from '../sdk';
+import { until } from '../testing/until';
+import { encodeRecords } from './codec';
+import { Repository, type RepositoryOptions } from './repository';
+
+// ---- test processors: a sink that keeps what it got, a source that acknowledges ----
+
+const collected: FlowRecord[] = [];
+const collectSpec = defineProcessor({
+  type: 'Collect',
+  version: 1,
+  category: 'Sinks',
+  summary: 'test only',
+  input: 'required',
+  properties: z.object({}),
+  relationships: [],
+});
+const collect = implement(collectSpec, () => ({
+  onTrigger(batch, session) {
+    collected.push(...batch);
+    session.dropAll(batch);
+  },
+}));
+
+/** What each acknowledgement saw: how many group commits were written since its trigger. */
+const writesBeforeAck: number[] = [];
+let repositoryUnderTest: Repository | undefined;
+const ackingSpec = defineProcessor({
+  type: 'AckingSource',
+  version: 1,
+  category: 'Sources',
+  summary: 'test only',
+  input: 'forbidden',
+  properties: z.object({}),
+  relationships: [{ name: 'success', description: 'one record per trigger' }],
+});
+const acking = implement(ackingSpec, () => ({
+  onTrigger(_batch, session) {
+    const writes = repositoryUnderTest!.status().writes;
+    session.transfer(session.create({ at: Date.now() }), 'success');
+    session.onCommitted(() => writesBeforeAck.push(repositoryUnderTest!.status().writes - writes));
+    session.yield(5);
+  },
+}));
+
+const dirs: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'conflux-repository-'));
+  dirs.push(dir);
+  return dir;
+};
+
+/** Engines still open when a test ends (it failed half-way) are closed then, so the process can exit. */
+const open_ = new Set<() => Promise<void>>();
+afterEach(() => Promise.all([...open_].map((close) => close())));
+
+async function open(dir: string, options?: RepositoryOptions) {
+  const repository = await Repository.open(dir, options);
+  const engine = new Engine({ processors: [...processorImplementations, collect, acking], repository, statsIntervalMs: 100 });
+  const close = async () => {
+    open_.delete(close);
+    await engine.shutdown();
+    await repository.close();
+  };
+  open_.add(close);
+  return { repository, engine, close };
+}
+
+/** A generator of `limit` numbered records into `queue`, which Collect (not started unless asked) drains. */
+function pipeline(limit: number, queue: Partial<Parameters<typeof connectionConfig>[0]> = {}): FlowGraph {
+  return flowGraph({
+    id: 'durable',
+    processors: [
+      processorConfig({ id: 'gen', type: 'GenerateRecords', properties: { template: '{"n": $i, "region": $i % 4 = 0 ? "asia" : "europe"}', rate: 0, limit } }),
+      processorConfig({ id: 'tag', type: 'UpdateAttribute', properties: { set: { stage: "'tagged'" } }, autoTerminated: ['failure'] }),
+      processorConfig({ id: 'sink', type: 'Collect' }),
+    ],
+    connections: [
+      connectionConfig({ id: 'c1', sourceId: 'gen', relationship: 'success', targetId: 'tag' }),
+      connectionConfig({ id: 'c2', sourceId: 'tag', relationship: 'success', targetId: 'sink', countThreshold: 1_000_000, ...queue }),
+    ],
+  });
+}
+
+const numbers = (records: readonly FlowRecord[]) => records.map((r) => (r.content as { n: number }).n);
+const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+const segmentFiles = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.seg')).sort();
+
+test('queued records come back after a restart: in order, in their connection, with ids, attributes and queue time', async () => {
+  const dir = tempDir();
+  const first = await open(dir);
+  first.engine.load(pipeline(25_000));
+  await first.engine.start('durable', ['gen', 'tag']);
+  await until(() => first.engine.queued('durable', 'c2') === 25_000);
+  const before = first.engine.listQueue('durable', 'c2', 30_000);
+  await first.close();
+
+  const second = await open(dir);
+  assert.equal(second.repository.recovery.records, 25_000);
+  assert.equal(second.repository.recovery.problem, undefined);
+  second.engine.load(pipeline(25_000));
+  assert.equal(second.engine.queued('durable', 'c2'), 25_000);
+  const after = second.engine.listQueue('durable', 'c2', 30_000);
+  assert.deepEqual(
+    after.map((p) => [p.record.id, p.record.attributes, p.record.content, p.record.parents, p.record.entryTime, p.enqueuedAt]),
+    before.map((p) => [p.record.id, p.record.attributes, p.record.content, p.record.parents, p.record.entryTime, p.enqueuedAt]),
+  );
+  assert.equal(after[0].record.attributes.stage, 'tagged');
+  collected.length = 0;
+  await second.engine.start('durable', ['sink']);
+  await until(() => collected.length === 25_000);
+  assert.deepEqual(numbers(collected), range(0, 25_000));
+  await second.close();
+
+  const third = await open(dir);
+  assert.equal(third.repository.recovery.records, 0, 'what the sink consumed is not recovered again');
+  await third.close();
+});
+
+test("a processor's state is written with the records it produced: GenerateRecords resumes its numbering", async () => {
+  const dir = tempDir();
+  const first = await open(dir);
+  first.engine.load(pipeline(3_000));
+  await first.engine.start('durable', ['gen', 'tag']);
+  await until(() => first.engine.queued('durable', 'c2') === 3_000);
+  assert.deepEqual(await first.engine.state('durable', 'gen'), { next: 3_000 });
+  await first.close();
+
+  const second = await open(dir);
+  second.engine.load(pipeline(5_000));
+  collected.length = 0;
+  await second.engine.start('durable');
+  await until(() => collected.length === 5_000);
+  assert.deepEqual(numbers(collected), range(0, 5_000), 'the limit counts across the restart, no number twice');
+  await second.engine.stop('durable');
+  await second.engine.clearState('durable', 'gen');
+  await second.close();
+
+  const third = await open(dir);
+  assert.equal(await third.engine.state('durable', 'gen'), undefined, 'a cleared state stays cleared');
+  await third.close();
+});
+
+test('acknowledgements run only after the group commit that holds their records is written', async () => {
+  const dir = tempDir();
+  const { engine, repository, close } = await open(dir);
+  repositoryUnderTest = repository;
+  writesBeforeAck.length = 0;
+  engine.load(
+    flowGraph({
+      id: 'acks',
+      processors: [processorConfig({ id: 'src', type: 'AckingSource' }), processorConfig({ id: 'sink', type: 'Collect' })],
+      connections: [connectionConfig({ id: 'c', sourceId: 'src', relationship: 'success', targetId: 'sink' })],
+    }),
+  );
+  await engine.start('acks', ['src']);
+  await until(() => writesBeforeAck.length >= 20);
+  await close();
+  assert.ok(
+    writesBeforeAck.every((writes) => writes >= 1),
+    `every ack after a write: ${writesBeforeAck.join(',')}`,
+  );
+});
+
+test('records that come and go between two group commits are never written', async () => {
+  const dir = tempDir();
+  const { engine, repository, close } = await open(dir);
+  const records = 300_000;
+  engine.load(pipeline(records, { countThreshold: 10_000 }));
+  collected.length = 0;
+  await engine.start('durable');
+  await until(() => collected.length === records, 30_000);
+  await engine.flushed();
+  const written = repository.status().bytes;
+  const sample = collected.slice(0, 1000);
+  const allBytes = (encodeRecords(sample).length * records) / sample.length;
+  assert.ok(written < allBytes / 4, `${written} bytes written of ${Math.round(allBytes)} for every record twice`);
+  collected.length = 0;
+  await close();
+});
+
+test('a connection holds more than its memory window: the rest stays on disk and is read back in order', async () => {
+  const dir = tempDir();
+  const first = await open(dir);
+  first.engine.load(pipeline(100_000));
+  await first.engine.start('durable', ['gen', 'tag']);
+  await until(() => first.engine.queued('durable', 'c2') === 100_000);
+  await first.engine.flushed();
+  const status = first.engine.stats('durable').connections.c2;
+  assert.ok(status.onDisk >= 70_000, `${status.onDisk} of 100,000 on disk only`);
+  collected.length = 0;
+  await first.engine.start('durable', ['sink']);
+  await until(() => collected.length === 100_000);
+  assert.deepEqual(numbers(collected), range(0, 100_000));
+  await first.close();
+});
+
+test('old segments are deleted once consumed; a mostly dead one is compacted so a few stuck records do not keep it', async () => {
+  const dir = tempDir();
+  const small = { segmentBytes: 64 * 1024 };
+  const graph = flowGraph({
+    id: 'segments',
+    processors: [
+      processorConfig({ id: 'few', type: 'GenerateRecords', properties: { template: '{"stuck": $i}', rate: 0, limit: 50 } }),
+      processorConfig({ id: 'many', type: 'GenerateRecords', properties: { template: '{"n": $i, "pad": "0123456789abcdef"}', rate: 0, limit: 200_000 } }),
+      processorConfig({ id: 'stopped', type: 'Collect' }),
+      // a batch in flight at each group commit is written: the journal fills many segments
+      processorConfig({ id: 'slow', type: 'Delay', properties: { delayMs: 1 }, autoTerminated: ['success'] }),
+    ],
+    connections: [
+      connectionConfig({ id: 'stuck', sourceId: 'few', relationship: 'success', targetId: 'stopped' }),
+      connectionConfig({ id: 'flowing', sourceId: 'many', relationship: 'success', targetId: 'slow', countThreshold: 2_000 }),
+    ],
+  });
+  const first = await open(dir, small);
+  first.engine.load(graph);
+  await first.engine.start('segments', ['few']);
+  await until(() => first.engine.queued('segments', 'stuck') === 50);
+  await first.engine.start('segments', ['many', 'slow']);
+  await until(() => first.engine.stats('segments').processors.slow.in === 200_000, 30_000);
+  assert.ok(first.repository.status().writes > 50, 'the flowing records went through many group commits');
+  await first.engine.flushed();
+  await first.engine.flushed();
+  const files = segmentFiles(dir);
+  const listing = files.map((f) => `${f} (${statSync(path.join(dir, f)).size} bytes)`).join(', ');
+  assert.ok(files.length <= 3, `${files.length} segments left: ${listing}`);
+  assert.ok(!files.includes('0000000001.seg'), `the first segment, holding the stuck records, was compacted away: ${listing}`);
+  await first.close();
+
+  const second = await open(dir, small);
+  second.engine.load(graph);
+  assert.equal(second.engine.queued('segments', 'stuck'), 50);
+  assert.deepEqual(
+    second.engine.listQueue('segments', 'stuck', 100).map((p) => (p.record.content as { stuck: number }).stuck),
+    range(0, 50),
+  );
+  assert.equal(second.engine.queued('segments', 'flowing'), 0);
+  await second.close();
+});
+
+test('a torn tail is detected and reported; the frames before it are recovered, the bytes after it kept aside', async () => {
+  const dir = tempDir();
+  const first = await open(dir);
+  first.engine.load(pipeline(2_000));
+  await first.engine.start('durable', ['gen', 'tag']);
+  await until(() => first.engine.queued('durable', 'c2') === 2_000);
+  await first.close();
+  const last = path.join(dir, segmentFiles(dir).at(-1)!);
+  const whole = statSync(last).size;
+
+  // a frame cut short, as a crash in the middle of a write leaves it
+  appendFileSync(last, Buffer.from([0x43, 0x46, 0x58, 0x31, 0xff, 0xff, 0x00, 0x00, 1, 2, 3]));
+  const second = await open(dir);
+  const problem = second.repository.recovery.problem;
+  assert.ok(problem, 'the torn tail is reported');
+  assert.match(problem.reason, /cut short/);
+  assert.equal(problem.offset, whole);
+  assert.ok(existsSync(`${last}.${whole}.discarded`));
+  second.engine.load(pipeline(2_000));
+  assert.equal(second.engine.queued('durable', 'c2'), 2_000, 'nothing before the tear is lost');
+  const bulletins = second.engine.stats('durable').engine?.bulletins ?? [];
+  assert.match(bulletins.map((b) => b.message).join('\n'), /journal was cut short/);
+  await second.close();
+});
+
+test('a corrupted frame: the valid prefix is recovered and the corruption named', async () => {
+  const dir = tempDir();
+  const first = await open(dir);
+  first.engine.load(pipeline(1_000));
+  await first.engine.start('durable', ['gen', 'tag']);
+  await until(() => first.engine.queued('durable', 'c2') === 1_000);
+  await first.engine.flushed();
+  const segment = path.join(dir, segmentFiles(dir).at(-1)!);
+  const prefix = statSync(segment).size;
+  // one more (small) group commit after the records, which then loses its last bytes
+  await first.engine.clearState('durable', 'sink');
+  await first.close();
+  assert.ok(statSync(segment).size > prefix);
+  truncateSync(segment, statSync(segment).size - 3);
+  const second = await open(dir);
+  assert.ok(second.repository.recovery.problem);
+  second.engine.load(pipeline(1_000));
+  assert.equal(statSync(segment).size, prefix, 'cut back to the last whole frame');
+  assert.equal(second.engine.queued('durable', 'c2'), 1_000);
+  await second.close();
+});

@@ -1,0 +1,63 @@
+import { consumeSpans, partitionSpans } from './chunk';
+import type { Connection } from './connection';
+import type { Durability } from './durability';
+import { valueAt, type Queued } from './record-queue';
+import type { CommitRecord } from './session';
+
+/** Records taken from one input connection for one trigger. */
+export type Batch = Queued & { connection: Connection };
+
+/** Whose commit it is, as the durability layer names it. */
+export interface Committer {
+  readonly flowId: string;
+  readonly processorId: string;
+  /** The flow's `sync: always`: acknowledgements wait for fsync. */
+  readonly sync: boolean;
+  /** Run the session's after-commit callbacks (a failing one is the processor's bulletin). */
+  acknowledge(callbacks: readonly (() => void)[]): void;
+}
+
+/** What applying a commit did, for the processor's counters. */
+export interface Applied {
+  bytesOut: number;
+  /** The input records the processor left in its queue, as put back. */
+  held?: Queued;
+}
+
+/**
+ * The one place a commit takes effect. In memory, at once: records into their queues, the inputs
+ * consumed, retried ones back at the head, requeued ones put back as taken (last, so they are the
+ * head again). Durable connections' chunks and the state reach the durability layer through the
+ * same calls, so the next group commit writes all of it in one write; the acknowledgements (offsets,
+ * watermark-dependent wakes, HTTP 200, file deletes) run only after that write.
+ */
+export function applyCommit(commit: CommitRecord, batch: Batch | undefined, now: number, durability: Durability, committer: Committer): Applied {
+  let bytesOut = 0;
+  for (const { connection, records } of commit.deliveries) bytesOut += connection.offer(records, now);
+  let held: Queued | undefined;
+  if (batch) {
+    if (commit.retried.length > 0) batch.connection.offer(commit.retried, now, true);
+    if (commit.requeued.length === 0) consumeSpans(batch.spans);
+    else {
+      const { picked, rest } = partitionSpans(batch.spans, commit.requeued);
+      consumeSpans(rest);
+      held = pick(batch, commit.requeued, picked);
+      batch.connection.requeue(held);
+    }
+  }
+  if (commit.state) durability.commitState(committer.flowId, committer.processorId, commit.state.value);
+  const callbacks = commit.committed;
+  if (callbacks) durability.afterDurable(() => committer.acknowledge(callbacks), committer.sync);
+  return { bytesOut, held };
+}
+
+/** The records at these positions of a batch, with their enqueue times, sizes and spans. */
+function pick(batch: Queued, positions: readonly number[], spans: Queued['spans']): Queued {
+  if (positions.length === batch.records.length) return batch;
+  return {
+    records: positions.map((i) => batch.records[i]),
+    enqueuedAt: positions.map((i) => valueAt(batch.enqueuedAt, i)),
+    sizes: positions.map((i) => valueAt(batch.sizes, i)),
+    spans,
+  };
+}

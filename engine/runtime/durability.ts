@@ -1,0 +1,89 @@
+import type { ChunkStore, Span } from './chunk';
+import type { StateStore } from './state-store';
+
+/**
+ * Where commits become durable. The engine applies a commit in memory at once (./commit.ts) and
+ * hands its durable part here: the records of durable connections (through their chunks), the
+ * processor's new state, and the acknowledgements that must wait until all of it is written. The
+ * repository (engine/repository) writes them in group commits; without one, nothing is written and
+ * acknowledgements run at once (tests, benchmarks, headless runs that need no restart).
+ */
+export interface Durability {
+  /** The state a processor committed last (what its ctx.state() starts from); undefined if none. */
+  loadState(flowId: string, processorId: string): Promise<unknown>;
+  /** A commit's new state: written with that commit's records, never before or after them. */
+  commitState(flowId: string, processorId: string, value: unknown): void;
+  /** Forget a processor's state (an operator cleared it, the processor was deleted); resolves once durable. */
+  clearState(flowId: string, processorId: string): Promise<void>;
+  /**
+   * Run `done` once everything committed so far is durable: written to the operating system, and
+   * with `sync` also to the disk (fsync), so that it survives a power loss.
+   */
+  afterDurable(done: () => void, sync: boolean): void;
+  /** Resolves once everything committed so far is durable. */
+  flushed(): Promise<void>;
+  /** Until when no trigger may start because commits cannot be written (disk full), or 0. */
+  pausedUntil(now: number): number;
+}
+
+/** A durability layer that also keeps the records of durable connections: the repository. */
+export interface QueueStore extends Durability, ChunkStore {
+  /** The records a connection held when the engine last stopped, as runs of chunks in queue order; handed out once. */
+  recovered(flowId: string, connectionId: string): Span[];
+}
+
+/**
+ * No repository: states go to a StateStore (in memory unless given another), acknowledgements run
+ * at once. Commits can outpace a slow store, so saves are coalesced per processor: one loop writes
+ * whatever is newest when the previous write finishes; states overtaken meanwhile are never written.
+ */
+export class StoreDurability implements Durability {
+  private readonly unsaved = new Map<string, { flowId: string; processorId: string; value: unknown }>();
+  private saving?: Promise<void>;
+
+  constructor(
+    private readonly store: StateStore,
+    /** Where a failed save is reported (a bulletin on the processor). */
+    private readonly onSaveError: (flowId: string, processorId: string, error: unknown) => void = () => {},
+  ) {}
+
+  loadState(flowId: string, processorId: string): Promise<unknown> {
+    return this.store.load(flowId, processorId);
+  }
+
+  commitState(flowId: string, processorId: string, value: unknown): void {
+    this.unsaved.set(`${flowId}\n${processorId}`, { flowId, processorId, value });
+    this.saving ??= this.saveAll();
+  }
+
+  async clearState(flowId: string, processorId: string): Promise<void> {
+    // a save in flight would bring the state back: clear after it
+    await this.flushed();
+    await this.store.save(flowId, processorId, undefined);
+  }
+
+  afterDurable(done: () => void): void {
+    done();
+  }
+
+  flushed(): Promise<void> {
+    return this.saving ?? Promise.resolve();
+  }
+
+  pausedUntil(): number {
+    return 0;
+  }
+
+  private async saveAll(): Promise<void> {
+    while (this.unsaved.size > 0) {
+      const [key, { flowId, processorId, value }] = this.unsaved.entries().next().value!;
+      this.unsaved.delete(key);
+      try {
+        await this.store.save(flowId, processorId, value);
+      } catch (error) {
+        this.onSaveError(flowId, processorId, error);
+      }
+    }
+    this.saving = undefined;
+  }
+}

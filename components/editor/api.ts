@@ -15,7 +15,7 @@ import {
   type UpdateProcessorInput,
   type UpdateServiceInput,
 } from '@/engine/flow/schema';
-import { StatusHistoryPoint } from '@/engine/protocol';
+import { QueuedRecordSummary, StatusHistoryPoint } from '@/engine/protocol';
 
 /**
  * Typed helpers over the flow HTTP API (same origin, JSON). Answers are parsed with the same zod
@@ -173,6 +173,24 @@ export async function emptyConnection(flowId: string, connectionId: string): Pro
   const path = `${flowPath(flowId)}/connections/${encodeURIComponent(connectionId)}/empty`;
   return (await request('POST', path, z.object({ dropped: z.number() }))).dropped;
 }
+
+const queuePath = (flowId: string, connectionId: string) => `${flowPath(flowId)}/connections/${encodeURIComponent(connectionId)}/queue`;
+
+/** The first records waiting in a connection, in the order they will leave it. */
+export async function listQueue(flowId: string, connectionId: string): Promise<{ queued: number; records: QueuedRecordSummary[] }> {
+  return request('GET', queuePath(flowId, connectionId), z.object({ queued: z.number(), records: z.array(QueuedRecordSummary) }));
+}
+
+export const QueuedRecord = QueuedRecordSummary.omit({ preview: true }).extend({ content: z.unknown() });
+export type QueuedRecord = z.infer<typeof QueuedRecord>;
+
+/** One record of the listing, content and all (404 once it has left the queue). */
+export async function getQueuedRecord(flowId: string, connectionId: string, recordId: number): Promise<QueuedRecord> {
+  return (await request('GET', `${queuePath(flowId, connectionId)}/${recordId}`, z.object({ record: QueuedRecord }))).record;
+}
+
+/** Where the browser downloads a queued record's content as a JSON file. */
+export const queuedRecordDownload = (flowId: string, connectionId: string, recordId: number) => `${queuePath(flowId, connectionId)}/${recordId}?download`;
 
 /** A controller service of a known type; the server fills in its spec's defaults. */
 export async function createService(flowId: string, input: z.input<typeof CreateServiceInput>): Promise<ServiceConfig> {

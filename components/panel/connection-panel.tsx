@@ -8,6 +8,7 @@ import { useEditor, useEditorActions } from '@/components/editor/store-context';
 import { Button } from '@/components/ui/button';
 import { Field, inputClass, WholeNumberInput } from '@/components/ui/field';
 import { ConnectionStatus } from './connection-status';
+import { QueueListing } from './queue-listing';
 import { splitIssues } from './form-model';
 
 type Prioritizer = ConnectionConfig['prioritizer'];
@@ -85,6 +86,7 @@ export function ConnectionPanel({ connection, graph }: { connection: ConnectionC
           <span className="font-semibold">{nameOf(connection.targetId)}</span>
         </p>
         <ConnectionStatus connectionId={connection.id} />
+        <QueueListing key={connection.id} connectionId={connection.id} />
       </div>
       <form onSubmit={save} noValidate className="flex flex-col gap-3 p-3">
         <h4 className={sectionTitle}>Back pressure</h4>

@@ -89,6 +89,25 @@ export const StatusHistoryPoint = z.object({
 });
 export type StatusHistoryPoint = z.infer<typeof StatusHistoryPoint>;
 
+/** A record waiting in a connection, as the queue listing shows it (GET …/connections/:cid/queue). */
+export const QueuedRecordSummary = z.object({
+  id: z.number(),
+  attributes: z.record(z.string(), z.string()),
+  /** Ids of the records it was made from. */
+  parents: z.array(z.number()),
+  /** When it entered the flow, and this queue. */
+  entryTime: z.number(),
+  enqueuedAt: z.number(),
+  /** Estimated bytes. */
+  size: z.number(),
+  /** The start of its content as JSON. */
+  preview: z.string(),
+});
+export type QueuedRecordSummary = z.infer<typeof QueuedRecordSummary>;
+
+/** The queue listing: the first records in the order they leave the queue (NiFi lists 100). */
+export const QUEUE_LISTING_MAX = 100;
+
 /** How often the engine pushes stats to viewers. */
 export const STATS_INTERVAL_MS = 500;
 

@@ -101,13 +101,17 @@ export class FlowRunner {
     this.scheduler.wake();
   }
 
+  /**
+   * Start processors side by side: one that is slow to start (a consumer group waiting for a
+   * rebalance, a database slow to answer) does not hold the others back; each runs once it is up.
+   */
   async start(processorIds?: readonly string[]): Promise<StartResult> {
     const result: StartResult = { started: [], invalid: [], failed: [] };
-    for (const node of this.select(processorIds)) {
-      if (node.state === 'RUNNING') continue;
+    const starting = this.select(processorIds).map(async (node) => {
+      if (node.state === 'RUNNING') return;
       if (node.validationIssues.length > 0) {
         result.invalid.push({ processorId: node.id, issues: node.validationIssues });
-        continue;
+        return;
       }
       try {
         await node.start();
@@ -116,7 +120,8 @@ export class FlowRunner {
       } catch (error) {
         result.failed.push({ processorId: node.id, error: errorMessage(error) });
       }
-    }
+    });
+    await Promise.all(starting);
     return result;
   }
 

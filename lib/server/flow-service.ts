@@ -16,6 +16,7 @@ import {
 } from '../../engine/flow/schema';
 import { defaultProperties, parseProperties } from '../../engine/flow/validate';
 import type { Engine } from '../../engine/runtime/engine';
+import { QUEUE_LISTING_MAX, type FlowStats, type QueuedRecordSummary } from '../../engine/protocol';
 import type { FlowStore, ImportGraph } from '../store/flow-store';
 import { registeredTypes, type Catalog } from './catalog';
 import { badRequest, conflict, notFound } from './http-error';
@@ -211,8 +212,37 @@ export class FlowService {
     });
   }
 
+  /** The live status (counts, queues, bulletins): what the live channel pushes, for scripts and tests. */
+  async status(flowId: string): Promise<FlowStats> {
+    await this.graphOf(flowId);
+    return this.engine.stats(flowId);
+  }
+
   history(flowId: string, componentId: string) {
     return this.engine.history(flowId, componentId);
+  }
+
+  /** The first records waiting in a connection, in the order they will leave it. */
+  async listQueue(flowId: string, connectionId: string): Promise<{ queued: number; records: QueuedRecordSummary[] }> {
+    await this.connection(flowId, connectionId);
+    const records = this.engine.listQueue(flowId, connectionId, QUEUE_LISTING_MAX).map(({ record, enqueuedAt, size }) => ({
+      id: record.id,
+      attributes: { ...record.attributes },
+      parents: [...record.parents],
+      entryTime: record.entryTime,
+      enqueuedAt,
+      size,
+      preview: previewOf(record.content),
+    }));
+    return { queued: this.engine.queued(flowId, connectionId), records };
+  }
+
+  /** One record of the queue listing, content and all; 404 once it has left the queue. */
+  async queuedRecord(flowId: string, connectionId: string, recordId: number) {
+    await this.connection(flowId, connectionId);
+    const found = this.engine.listQueue(flowId, connectionId, QUEUE_LISTING_MAX).find((p) => p.record.id === recordId);
+    if (!found) throw notFound(`record ${recordId} is not among the first ${QUEUE_LISTING_MAX} queued in this connection (it may have been processed)`);
+    return { ...found.record, enqueuedAt: found.enqueuedAt, size: found.size };
   }
 
   /** An operator empties a queue on purpose (the only way queued records are discarded). */
@@ -335,6 +365,12 @@ export class FlowService {
     return processor;
   }
 
+  private async connection(flowId: string, connectionId: string) {
+    const connection = (await this.graphOf(flowId)).connections.find((c) => c.id === connectionId);
+    if (!connection) throw notFound(`connection ${connectionId}`);
+    return connection;
+  }
+
   private service(graph: FlowGraph, serviceId: string): ServiceConfig {
     const service = graph.services.find((s) => s.id === serviceId);
     if (!service) throw notFound(`controller service ${serviceId}`);
@@ -355,4 +391,12 @@ export class FlowService {
     this.notify(flowId);
     return maskGraph(graph, this.types);
   }
+}
+
+const PREVIEW_CHARACTERS = 160;
+
+/** The start of a record's content as JSON, for a listing. */
+function previewOf(content: unknown): string {
+  const text = JSON.stringify(content) ?? String(content);
+  return text.length > PREVIEW_CHARACTERS ? `${text.slice(0, PREVIEW_CHARACTERS)}…` : text;
 }

@@ -15,7 +15,10 @@ import { runProcessor } from '../../testing/run-processor';
 import { until } from '../../testing/until';
 import count from '../count/runtime';
 import generateRecords from '../generate-records/runtime';
+import { parseProperties } from '../../flow/validate';
 import putWarehouse from './runtime';
+import type { AnySpec } from '../../sdk/define-processor';
+import { putWarehouseSpec } from './spec';
 
 const folder = mkdtempSync(path.join(tmpdir(), 'conflux-put-warehouse-'));
 after(() => rmSync(folder, { recursive: true, force: true }));
@@ -168,4 +171,36 @@ test('PostgreSQL outage (connection cut): the batch rolls back with a bulletin, 
   assert.equal(run.routed('success').length, 3);
   assert.deepEqual(await warehouse.query(`SELECT id FROM ${schema}.orders ORDER BY id`), [{ id: 1 }, { id: 2 }, { id: 3 }]);
   await run.stop();
+});
+
+test('merge on a key: a re-delivered batch changes nothing, the last record of a key wins, a record without a key fails (DuckDB and PostgreSQL)', async () => {
+  const settings = await testDatabase();
+  const schema = `put_wh_merge_${process.pid}`;
+  const postgres = new PostgresWarehouse({ ...settings, schema });
+  after(async () => {
+    await postgres.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await postgres.close();
+  });
+  for (const [name, warehouse, table] of [['DuckDB', await inMemory(), 'lines'], ['PostgreSQL', postgres, `${schema}.lines`]] as const) {
+    const props = { warehouse: 'wh', table: 'lines', mode: 'merge' as const, keyColumns: 'region, line' };
+    const batch = [
+      { region: 'EU', line: 1, qty: 1 },
+      { region: 'NA', line: 1, qty: 2 },
+      { region: 'EU', line: 1, qty: 3 },
+    ];
+    const run = await runProcessor(putWarehouse).service('wh', warehouse).props(props).enqueue(batch).run();
+    assert.equal(run.routed('success').length, 3, `${name}: all three loaded (one superseded in the batch)`);
+    // the same batch again, as after a crash, plus a change and a record that names no key
+    await run.enqueue([...batch, { region: 'NA', line: 1, qty: 20 }, { line: 9, qty: 0 }]).run();
+    assert.equal(run.routed('success').length, 7);
+    assert.match(run.routed('failure')[0].attributes['error.message'], /key column "region" has no value/);
+    const rows = await warehouse.query(`SELECT region, line, qty FROM ${table} ORDER BY region`);
+    assert.deepEqual(rows.map((r) => [r.region, Number(r.line), Number(r.qty)]), [['EU', 1, 3], ['NA', 1, 20]], `${name}: one row per key, the last value`);
+    await run.stop();
+  }
+
+  const noKey = await runProcessor(putWarehouse).service('wh', await inMemory()).props({ warehouse: 'wh', table: 't', mode: 'merge', keyColumns: 'id' }).enqueue([{ n: 1 }]).run();
+  assert.match(noKey.routed('failure')[0].attributes['error.message'], /no key column "id" to merge on/);
+  const parsed = parseProperties(putWarehouseSpec as unknown as AnySpec, { warehouse: 'wh', table: 't', mode: 'merge' });
+  assert.deepEqual(!parsed.ok && parsed.issues, [{ property: 'keyColumns', message: 'merge needs at least one key column' }]);
 });

@@ -2,7 +2,8 @@ import { inferSchema } from '../../records/schema';
 import { implement, type FlowRecord, type ProcessSession } from '../../sdk';
 import type { Column, TableLoad, TablePolicy, Warehouse } from '../../services/warehouse/types';
 import { useService } from '../../services/use-service';
-import { putWarehouseSpec, tableNameFor } from './spec';
+import { missingKeyColumns } from '../../services/warehouse/merge';
+import { keyColumnsOf, putWarehouseSpec, tableNameFor } from './spec';
 
 type Row = Readonly<Record<string, unknown>>;
 const isRow = (content: unknown): content is Row => typeof content === 'object' && content !== null && !Array.isArray(content);
@@ -12,6 +13,7 @@ export default implement(putWarehouseSpec, (ctx) => {
   const policy: TablePolicy = { create: props.createTable, addColumns: props.schemaEvolution === 'add-columns' };
   // a fixed name (no ${attribute}) is the common case: no substitution per record
   const fixedTable = props.table.includes('${') ? undefined : { table: props.table };
+  const keys = props.mode === 'merge' ? keyColumnsOf(props.keyColumns) : undefined;
 
   /** Records by table name; those that cannot name a table, or are not rows, go to failure. */
   function groupByTable(batch: readonly FlowRecord[], session: ProcessSession): Map<string, FlowRecord[]> {
@@ -56,7 +58,13 @@ export default implement(putWarehouseSpec, (ctx) => {
         const columns = await prepareTable(warehouse, table, rows);
         const records = props.schemaEvolution === 'fail' ? withoutUnknownFields(table, group, columns, session) : group;
         if (records.length === 0) continue;
-        loads.push({ table, columns, rows: records === group ? rows : records.map((r) => r.content as Row) });
+        const load: TableLoad = { table, columns, rows: records === group ? rows : records.map((r) => r.content as Row), keys };
+        const missing = keys ? missingKeyColumns(load) : [];
+        if (missing.length > 0) {
+          for (const record of records) session.fail(record, `table "${table}" has no key column ${missing.map((k) => `"${k}"`).join(', ')} to merge on`);
+          continue;
+        }
+        loads.push(load);
         loadedRecords.push(records);
       }
       // a throw here (warehouse down) rolls the whole batch back: nothing was committed, nothing is lost

@@ -23,11 +23,13 @@ export function tableNameFor(template: string, attributes: Readonly<Record<strin
   return missing === undefined ? { table } : { missing };
 }
 
+export const keyColumnsOf = (text: string) => text.split(',').map((k) => k.trim()).filter(Boolean);
+
 export const putWarehouseSpec = defineProcessor({
   type: 'PutWarehouse',
   version: 1,
   category: 'Sinks',
-  summary: 'Loads records into warehouse tables, one transaction per batch; creates tables from the records and adds columns for new fields.',
+  summary: 'Loads records into warehouse tables, one transaction per batch, appending or merging on a key; creates tables from the records and adds columns for new fields.',
   input: 'required',
   properties: z.object({
     warehouse: serviceRef('warehouse').meta({
@@ -60,6 +62,22 @@ export const putWarehouseSpec = defineProcessor({
           'convert to its column (a word in a BIGINT) sends its record to failure.',
         order: 4,
       }),
+    mode: z
+      .enum(['append', 'merge'])
+      .default('append')
+      .meta({
+        label: 'Mode',
+        description:
+          'append: every record becomes a new row, so a record delivered again after a crash or a retry is loaded twice. ' +
+          'merge: a record replaces the rows with its key (deleted and inserted in the batch\'s transaction; no unique constraint needed), ' +
+          'so a re-delivery changes nothing; within a batch the last record of a key wins.',
+        order: 5,
+      }),
+    keyColumns: z
+      .string()
+      .trim()
+      .default('')
+      .meta({ label: 'Key columns', description: 'For merge: comma-separated fields that identify a row, e.g. region, order_id.', placeholder: 'order_id', order: 6 }),
   }),
   relationships: [
     { name: 'success', description: 'Records loaded (committed) into the warehouse.' },
@@ -69,6 +87,7 @@ export const putWarehouseSpec = defineProcessor({
     const issues: ValidationIssue[] = [];
     const parsed = tableNameAttributes(props.table);
     if ('error' in parsed) issues.push({ property: 'table', message: parsed.error });
+    if (props.mode === 'merge' && keyColumnsOf(props.keyColumns).length === 0) issues.push({ property: 'keyColumns', message: 'merge needs at least one key column' });
     return issues;
   },
 });

@@ -65,6 +65,13 @@ export interface TableLoad {
   readonly columns: readonly Column[];
   /** Record contents (objects), field name → value. */
   readonly rows: readonly Readonly<Record<string, unknown>>[];
+  /**
+   * Merge on these columns instead of appending: the table's rows with a loaded row's key are
+   * replaced by it (deleted and inserted in the load's transaction; no unique constraint needed), so
+   * loading the same rows again changes nothing. Within a load the last row of a key wins; a row
+   * without a value for a key column is rejected.
+   */
+  readonly keys?: readonly string[];
 }
 
 /** Per TableLoad, in order: how many rows loaded, which were rejected (index into its rows) and why. */

@@ -2,6 +2,7 @@ import { quotedIdentifier, type DuckDBConnection } from '@duckdb/node-api';
 import type { Field, RecordSchema } from '../../../records/schema';
 import { Tables } from '../tables';
 import type { Column, LoadResult, TableLoad, TablePolicy, Warehouse } from '../types';
+import { mergeResult, planMerge } from '../merge';
 import { appendRows } from './append';
 import { Connections } from './connections';
 import { openDatabase, type OpenDatabase } from './databases';
@@ -56,7 +57,9 @@ export class DuckDBWarehouse implements Warehouse {
       await connection.run('BEGIN TRANSACTION');
       try {
         const results: LoadResult[] = [];
-        for (const { table, columns, rows } of loads) results.push(await appendRows(connection, { table }, columns, rows));
+        for (const [i, load] of loads.entries()) {
+          results.push(load.keys ? await mergeRows(connection, load, `conflux_merge_${i}`) : await appendRows(connection, { table: load.table }, load.columns, load.rows));
+        }
         await connection.run('COMMIT');
         return results;
       } catch (error) {
@@ -75,6 +78,21 @@ export class DuckDBWarehouse implements Warehouse {
     await this.connections.close();
     this.database.release();
   }
+}
+
+/** A merge: the rows staged in a temp table shaped like the target, then the target's rows with their keys replaced. */
+async function mergeRows(connection: DuckDBConnection, load: TableLoad, staging: string): Promise<LoadResult> {
+  const plan = planMerge(load);
+  const target = quotedIdentifier(load.table);
+  const stagingTable = `temp.${quotedIdentifier(staging)}`;
+  // made in the load's transaction: a failure anywhere rolls the staging table back with the rest
+  await connection.run(`CREATE OR REPLACE TEMP TABLE ${quotedIdentifier(staging)} AS SELECT * FROM ${target} LIMIT 0`);
+  const staged = await appendRows(connection, { table: staging, catalog: 'temp' }, load.columns, plan.rows);
+  const match = load.keys!.map((k) => `${target}.${quotedIdentifier(k)} = s.${quotedIdentifier(k)}`).join(' AND ');
+  await connection.run(`DELETE FROM ${target} WHERE EXISTS (SELECT 1 FROM ${stagingTable} s WHERE ${match})`);
+  await connection.run(`INSERT INTO ${target} SELECT * FROM ${stagingTable}`);
+  await connection.run(`DROP TABLE ${stagingTable}`);
+  return mergeResult(plan, staged);
 }
 
 async function readColumns(connection: DuckDBConnection, table: string): Promise<readonly Column[] | undefined> {

@@ -15,6 +15,8 @@ export interface CopyLoad {
   /** The input row (index into the TableLoad's rows) of each line. */
   readonly rows: number[];
   readonly rejected: Rejection[];
+  /** A merge (TableLoad.keys): COPY into a staging table, then these statements replace the target's rows. */
+  readonly merge?: { readonly before: string; readonly after: readonly string[] };
 }
 
 const { escapeIdentifier } = pg;
@@ -33,6 +35,27 @@ export function prepareCopy(schema: string, { table, columns, rows }: TableLoad)
   const target = `${escapeIdentifier(schema)}.${escapeIdentifier(table)}`;
   const statement = `COPY ${target} (${provided.map((c) => escapeIdentifier(c.name)).join(', ')}) FROM STDIN`;
   return { table, statement, lines: writer.lines, rows: writer.rows, rejected };
+}
+
+/**
+ * A merge's COPY: into a temp table of the provided columns with the target's types (no constraints,
+ * dropped at commit), then the target's rows with those keys deleted and the staged rows inserted,
+ * naming only the columns provided so the others keep their defaults.
+ */
+export function prepareMerge(schema: string, load: TableLoad, staging: string): CopyLoad {
+  const copy = prepareCopy(schema, load);
+  const target = `${escapeIdentifier(schema)}.${escapeIdentifier(load.table)}`;
+  const stagingTable = escapeIdentifier(staging);
+  const listed = copy.statement.slice(copy.statement.indexOf('('), copy.statement.lastIndexOf(')') + 1);
+  const match = load.keys!.map((k) => `t.${escapeIdentifier(k)} = s.${escapeIdentifier(k)}`).join(' AND ');
+  return {
+    ...copy,
+    statement: `COPY ${stagingTable} ${listed} FROM STDIN`,
+    merge: {
+      before: `CREATE TEMP TABLE ${stagingTable} ON COMMIT DROP AS SELECT ${listed.slice(1, -1)} FROM ${target} WITH NO DATA`,
+      after: [`DELETE FROM ${target} t USING ${stagingTable} s WHERE ${match}`, `INSERT INTO ${target} ${listed} SELECT ${listed.slice(1, -1)} FROM ${stagingTable}`],
+    },
+  };
 }
 
 /** Converted rows as COPY text lines: fields separated by tabs, NULL spelled \N. */
@@ -57,11 +80,13 @@ class LineWriter implements RowSink {
 
 export async function copyInto(client: pg.PoolClient, copy: CopyLoad): Promise<void> {
   if (copy.lines.length === 0) return;
+  if (copy.merge) await client.query(copy.merge.before);
   const { lines } = copy;
   async function* chunks() {
     for (let i = 0; i < lines.length; i += LINES_PER_WRITE) yield lines.slice(i, i + LINES_PER_WRITE).join('');
   }
   await pipeline(Readable.from(chunks()), client.query(copyFrom(copy.statement)));
+  for (const statement of copy.merge?.after ?? []) await client.query(statement);
 }
 
 /**

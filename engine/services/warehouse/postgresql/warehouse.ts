@@ -2,7 +2,8 @@ import pg from 'pg';
 import type { Field, RecordSchema } from '../../../records/schema';
 import { Tables } from '../tables';
 import type { Column, LoadResult, TableLoad, TablePolicy, Warehouse } from '../types';
-import { copyInto, prepareCopy, refusedLine, type CopyLoad } from './copy';
+import { mergeResult, planMerge } from '../merge';
+import { copyInto, prepareCopy, prepareMerge, refusedLine, type CopyLoad } from './copy';
 import { POSTGRES_TYPES, fieldTypeOf } from './types';
 
 const { escapeIdentifier } = pg;
@@ -70,7 +71,11 @@ export class PostgresWarehouse implements Warehouse {
   }
 
   async load(loads: readonly TableLoad[]): Promise<LoadResult[]> {
-    const copies = loads.map((load) => prepareCopy(this.schema, load));
+    const plans = loads.map((load) => (load.keys ? planMerge(load) : undefined));
+    const copies = loads.map((load, i) => {
+      const plan = plans[i];
+      return plan ? prepareMerge(this.schema, { ...load, rows: plan.rows }, `conflux_merge_${i}`) : prepareCopy(this.schema, load);
+    });
     let client: pg.PoolClient | undefined;
     // a connection lost mid-load is also emitted as an 'error' event; the failing query reports it
     const ignore = () => undefined;
@@ -80,7 +85,10 @@ export class PostgresWarehouse implements Warehouse {
       await loadRefusingBadLines(client, copies);
       client.off('error', ignore);
       client.release();
-      return copies.map((copy) => ({ loaded: copy.lines.length, rejected: copy.rejected }));
+      return copies.map((copy, i) => {
+        const result = { loaded: copy.lines.length, rejected: copy.rejected };
+        return plans[i] ? mergeResult(plans[i], result) : result;
+      });
     } catch (error) {
       // the connection may be half-way through a COPY or gone: never hand it to another load
       client?.release(true);

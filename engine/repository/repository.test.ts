@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, statSync, truncateSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, statSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { connectionConfig, flowGraph, processorConfig } from '../flow/build';
 import type { FlowGraph } from '../flow/schema';
@@ -292,5 +294,46 @@ test('a corrupted frame: the valid prefix is recovered and the corruption named'
   second.engine.load(pipeline(1_000));
   assert.equal(statSync(segment).size, prefix, 'cut back to the last whole frame');
   assert.equal(second.engine.queued('durable', 'c2'), 1_000);
+  await second.close();
+});
+
+test('disk full: processing pauses with a bulletin and nothing is lost; it resumes by itself when space returns', async (t) => {
+  // a real size-limited filesystem, nearly filled by a ballast file
+  const mountPoint = tempDir();
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', mountPoint], { encoding: 'utf8' });
+  if (mounted.status !== 0) return t.skip(`mounting a tmpfs needs root: ${mounted.stderr.trim()}`);
+  t.after(() => void spawnSync('umount', ['-l', mountPoint]));
+  const ballast = path.join(mountPoint, 'ballast');
+  writeFileSync(ballast, Buffer.alloc(7 * 1024 * 1024));
+
+  const dir = path.join(mountPoint, 'repository');
+  const records = 120_000;
+  const first = await open(dir, { segmentBytes: 1024 * 1024, retryMs: 100 });
+  const paced = pipeline(records);
+  paced.processors[0].properties.rate = 20_000;
+  first.engine.load(paced);
+  await first.engine.start('durable', ['gen', 'tag']);
+  await until(() => first.repository.status().blocked !== undefined, 20_000);
+  assert.match(first.repository.status().blocked!, /ENOSPC|no space/i);
+  await until(() => (first.engine.stats('durable').engine?.bulletins ?? []).some((b) => /cannot write .*processing is paused \(nothing is lost\)/.test(b.message)), 5_000);
+  const generated = () => first.engine.stats('durable').processors.gen.out;
+  const atBlock = generated();
+  await sleep(500);
+  assert.ok(generated() - atBlock <= 2 * 1_000, `the source is paused while the disk is full (${atBlock} → ${generated()})`);
+  assert.ok(first.engine.queued('durable', 'c2') < records);
+
+  unlinkSync(ballast);
+  await until(() => first.engine.queued('durable', 'c2') === records, 30_000);
+  await first.engine.flushed();
+  assert.equal(first.repository.status().blocked, undefined);
+  assert.ok(first.engine.stats('durable').engine!.bulletins!.some((b) => /writes again/.test(b.message)));
+  await first.close();
+
+  const second = await open(dir);
+  second.engine.load(paced);
+  collected.length = 0;
+  await second.engine.start('durable', ['sink']);
+  await until(() => collected.length === records, 20_000);
+  assert.deepEqual(numbers(collected), range(0, records), 'every record once, in order');
   await second.close();
 });

@@ -245,12 +245,20 @@ export class Repository implements QueueStore {
   }
 
   flushed(): Promise<void> {
-    if (this.closed) return Promise.resolve();
-    return new Promise((resolve) => this.afterDurable(resolve, false));
+    if (this.closed || this.blockedBy) return Promise.resolve();
+    return new Promise((resolve) => {
+      const blocked = () => resolve();
+      this.events.once('blocked', blocked);
+      this.afterDurable(() => {
+        this.events.off('blocked', blocked);
+        resolve();
+      }, false);
+    });
   }
 
   pausedUntil(now: number): number {
-    if (this.blockedUntil > 0) return this.blockedUntil;
+    // paused until a write succeeds again ('resumed' wakes the scheduler), not just until the next try
+    if (this.blockedBy) return Math.max(this.blockedUntil, now + this.options.retryMs);
     // the writer is behind: let it catch up before more is committed (memory stays bounded)
     return this.pendingBytes > this.options.maxPendingBytes ? now + 5 : 0;
   }
@@ -268,7 +276,8 @@ export class Repository implements QueueStore {
 
   /** Write what is pending, then close the files. What cannot be written (disk still full) was never acknowledged. */
   async close(): Promise<void> {
-    await Promise.race([this.flushed(), sleep(this.blockedUntil > 0 ? 0 : 30_000)]);
+    // flushed() gives up at once when writes fail; the bound is for a write that hangs (a stuck mount)
+    await Promise.race([this.flushed(), sleep(30_000, undefined, { ref: false })]);
     this.closed = true;
     await this.writing?.catch(() => undefined);
     await this.segments.close();

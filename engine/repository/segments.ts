@@ -83,7 +83,9 @@ export class Segments {
     try {
       let written = 0;
       while (written < bytes.length) {
-        written += (await writeAt(segment.fd, bytes, written, bytes.length - written, position + written)).bytesWritten;
+        const { bytesWritten } = await writeAt(segment.fd, bytes, written, bytes.length - written, position + written);
+        if (bytesWritten === 0) throw new Error(`no byte of the write to ${segment.path} was taken`);
+        written += bytesWritten;
       }
       if (sync) await dataSync(segment.fd);
     } catch (error) {

@@ -20,7 +20,10 @@ export interface Durability {
    * with `sync` also to the disk (fsync), so that it survives a power loss.
    */
   afterDurable(done: () => void, sync: boolean): void;
-  /** Resolves once everything committed so far is durable. */
+  /**
+   * Resolves once everything committed so far is durable, or as soon as writes fail (disk full): a
+   * stop must not wait for space, and what is not written was never acknowledged.
+   */
   flushed(): Promise<void>;
   /** Until when no trigger may start because commits cannot be written (disk full), or 0. */
   pausedUntil(now: number): number;

@@ -11,7 +11,10 @@ import { runProcessor } from '../../testing/run-processor';
 import { until } from '../../testing/until';
 import consumeKafka from '../consume-kafka/runtime';
 import { processorImplementations } from '../runtimes';
+import { parseProperties } from '../../flow/validate';
+import type { AnySpec } from '../../sdk/define-processor';
 import publishKafka from './runtime';
+import { publishKafkaSpec } from './spec';
 
 // A real Kafka protocol server: librdkafka's mock cluster (topics auto-created with 4 partitions).
 const brokers = await kafkaTestBrokers();
@@ -185,3 +188,10 @@ async function bootstrapProxy(target: string): Promise<{ port: number; open(): P
     },
   };
 }
+
+test('an idempotent producer needs acknowledgements from all in-sync replicas', () => {
+  const check = (props: Record<string, unknown>) => parseProperties(publishKafkaSpec as unknown as AnySpec, { cluster: 'k', topic: 't', ...props });
+  assert.deepEqual(check({ idempotent: true, acks: '1' }), { ok: false, issues: [{ property: 'acks', message: 'an idempotent producer needs Acknowledgements: all' }] });
+  assert.equal(check({ idempotent: true, acks: 'all' }).ok, true);
+  assert.equal(check({ acks: '0' }).ok, true, 'off by default');
+});

@@ -41,7 +41,7 @@ export default implement(publishKafkaSpec, async (ctx) => {
         // The producer connects on first use: a cluster that is down fails the trigger (retried
         // with backoff), not the start. One request per broker for the whole batch; any broker
         // error rolls the batch back, so nothing is lost (a retry may send a message twice).
-        const producer = await cluster.producer();
+        const producer = await cluster.producer({ idempotent: props.idempotent });
         await producer.sendBatch({ topicMessages, acks, compression });
       } catch (error) {
         const topics = [...byTopic.keys()].join(', ');

@@ -11,7 +11,7 @@ export const publishKafkaSpec = defineProcessor({
   type: 'PublishKafka',
   version: 1,
   category: 'Sinks',
-  summary: 'Sends each record to a Kafka topic as a JSON message, a batch per request; records go on once the brokers acknowledge them.',
+  summary: 'Sends each record to a Kafka topic as a JSON message, a batch per request; records go on once the brokers acknowledge them (at least once; an idempotent producer on request).',
   input: 'required',
   properties: z.object({
     cluster: cluster.meta({ ...cluster.meta(), description: 'The Kafka cluster service to send to.', order: 1 }),
@@ -60,7 +60,19 @@ export const publishKafkaSpec = defineProcessor({
           'Larger messages go to failure instead of being sent: a broker refuses a message over its message.max.bytes (1 MiB by default) and would block the batch behind it forever.',
         order: 6,
       }),
+    idempotent: z
+      .boolean()
+      .default(false)
+      .meta({
+        label: 'Idempotent producer',
+        description:
+          'The brokers drop a request the producer sent again after losing its answer, so a network hiccup writes nothing twice (needs Acknowledgements: all). ' +
+          'Off by default: kafkajs marks it experimental, and it needs a cluster that names its controller (librdkafka\'s mock test cluster does not). ' +
+          'Either way, a record delivered again after a crash of Conflux is a new send and may appear twice (at least once): consumers should treat the key as identity, or read a compacted topic.',
+        order: 7,
+      }),
   }),
+  validate: (props) => (props.idempotent && props.acks !== 'all' ? [{ property: 'acks', message: 'an idempotent producer needs Acknowledgements: all' }] : []),
   relationships: [
     { name: 'success', description: 'Records the brokers acknowledged (as asked by Acknowledgements).' },
     {

@@ -39,7 +39,8 @@ export function openKafkaCluster(name: string, props: KafkaClusterProps, log: Ka
       if (!entry.log.message.startsWith('Response ')) log(`${description}: ${logLine(entry)}`);
     },
   });
-  let producer: Promise<Producer> | undefined;
+  /** The shared producers, by whether they are idempotent. */
+  const producers = new Map<boolean, Promise<Producer>>();
   /** Consumers handed out and not released, with the flag that stops kafkajs restarting them. */
   const consumers = new Map<Consumer, { released: boolean }>();
 
@@ -55,17 +56,22 @@ export function openKafkaCluster(name: string, props: KafkaClusterProps, log: Ka
   return {
     kind: 'kafka',
     description,
-    producer() {
+    producer({ idempotent = false } = {}) {
+      let producer = producers.get(idempotent);
       if (!producer) {
         // Java's partitioner: a key lands in the same partition as with any other Kafka client
-        const created = client.producer({ createPartitioner: Partitioners.DefaultPartitioner, retry: RETRY });
+        const created = client.producer({
+          createPartitioner: Partitioners.DefaultPartitioner,
+          retry: RETRY,
+          ...(idempotent && { idempotent: true, maxInFlightRequests: 1 }),
+        });
         const connecting = created.connect().then(() => created);
         connecting.catch(() => {
           // the next use tries again with a new producer; this one may hold half-open connections
-          if (producer === connecting) producer = undefined;
+          if (producers.get(idempotent) === connecting) producers.delete(idempotent);
           created.disconnect().catch(() => undefined);
         });
-        producer = connecting;
+        producers.set(idempotent, (producer = connecting));
       }
       return producer;
     },
@@ -89,8 +95,8 @@ export function openKafkaCluster(name: string, props: KafkaClusterProps, log: Ka
     release: disconnect,
     async close() {
       const closing = [...consumers.keys()].map(disconnect);
-      if (producer) closing.push(producer.then((p) => p.disconnect()));
-      producer = undefined;
+      for (const producer of producers.values()) closing.push(producer.then((p) => p.disconnect()));
+      producers.clear();
       await Promise.allSettled(closing);
     },
   };

@@ -9,8 +9,12 @@ export interface KafkaCluster extends ServiceInstance {
   readonly kind: 'kafka';
   /** For messages: the service's name and brokers, never its credentials. */
   readonly description: string;
-  /** The producer all this cluster's processors share, connected on first use. Do not disconnect it. */
-  producer(): Promise<Producer>;
+  /**
+   * The producer all this cluster's processors share (one plain, one idempotent), connected on first
+   * use. Do not disconnect it. Idempotent: the brokers drop a request the producer retried after a
+   * lost answer (Kafka's idempotent producer: acks all, one request in flight per broker).
+   */
+  producer(options?: { idempotent?: boolean }): Promise<Producer>;
   /** A new, connected consumer for one processor; hand it back with `release`. */
   consumer(config: ConsumerConfig): Promise<Consumer>;
   /** Disconnect a consumer from `consumer()` (leaving its group). */

@@ -75,6 +75,19 @@ test('drag, connect, configure, start, watch live, stop — and the graph persis
   await waitFor(async () => (await numberIn(queue)) > 100, 'queue depth to rise');
   assert.ok(Number(await queue.getAttribute('data-percent')) > 0);
 
+  // the queue listing in the connection's panel: the first records waiting, one of them in full
+  await queue.click();
+  await page.getByTestId('queue-list').click();
+  const rows = page.getByTestId('queue-row');
+  await rows.first().waitFor();
+  assert.equal(await rows.count(), 100, 'the first 100 of more than 100 queued');
+  await rows.first().click();
+  const content = page.getByTestId('queue-record-content');
+  await content.waitFor();
+  assert.equal(typeof JSON.parse(await content.innerText()), 'object', 'the record content, as JSON');
+  const download = page.getByTestId('queue-download');
+  assert.match((await download.getAttribute('href')) ?? '', /\/connections\/[^/]+\/queue\/\d+\?download$/);
+
   await page.getByTestId('flow-stop').click();
   await waitFor(async () => (await node(page, 'GenerateRecords').getAttribute('data-state')) === 'STOPPED', 'flow to stop');
   // the node flips to stopped at once; let one more stats push (500 ms) land before reading

@@ -1,13 +1,14 @@
 /**
  * One Conflux case: GenerateRecords → (Transform with JSONata | SetField) → Count, N records, in
  * the real engine with default connection thresholds. Usage: conflux-flow.ts <jsonata|setfield> <N>
+ * (connections in memory; in a repository with CONFLUX_BENCH_STORE=durable, see ./shared).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { connectionConfig, flowGraph, processorConfig } from '../../engine/flow/build';
+import { DEFAULT_FLOW_SETTINGS, connectionConfig, flowGraph, processorConfig } from '../../engine/flow/build';
 import { processorImplementations } from '../../engine/processors/runtimes';
 import { Engine } from '../../engine/runtime/engine';
 import type { CountView } from '../../engine/protocol/views';
-import { TEMPLATE, TRANSFORM, eventLoopLag, peakRssMB, report } from './shared';
+import { TEMPLATE, TRANSFORM, benchRepository, eventLoopLag, peakRssMB, report } from './shared';
 
 const variant = process.argv[2] === 'setfield' ? 'setfield' : 'jsonata';
 const records = Number(process.argv[3] ?? 1_000_000);
@@ -20,6 +21,8 @@ const step =
 // default connection thresholds (10,000 records) and batch size (1,000): what a user gets
 const graph = flowGraph({
   id: 'bench',
+  // CONFLUX_BENCH_SYNC=always: every acknowledgement waits for fsync (with CONFLUX_BENCH_STORE=durable)
+  settings: { ...DEFAULT_FLOW_SETTINGS, sync: process.env.CONFLUX_BENCH_SYNC === 'always' ? 'always' : 'os' },
   processors: [
     processorConfig({ id: 'gen', type: 'GenerateRecords', properties: { template: TEMPLATE, rate: 0, limit: records } }),
     processorConfig({ id: 'step', ...step, autoTerminated: ['failure'] }),
@@ -31,7 +34,8 @@ const graph = flowGraph({
   ],
 });
 
-const engine = new Engine({ processors: processorImplementations });
+const store = await benchRepository();
+const engine = new Engine({ processors: processorImplementations, repository: store?.repository });
 engine.load(graph);
 const lag = eventLoopLag();
 const started = performance.now();
@@ -51,3 +55,4 @@ report({
   eventLoopLagP99Ms: lag.p99Ms(),
 });
 await engine.shutdown();
+await store?.close();

@@ -26,7 +26,7 @@ import kafkaCluster from '../../engine/services/kafka/runtime';
 import postgresqlPool from '../../engine/services/sql/postgresql/runtime';
 import { COLUMNS, POSTGRES, recreateTarget } from './mysql-to-postgres-tables';
 import { TARGET, brokers, topicsOfOrders, verifyTarget } from './kafka-to-postgres-topic';
-import { eventLoopLag, peakRssMB, report, type CaseResult } from './shared';
+import { benchRepository, eventLoopLag, peakRssMB, report, type CaseResult } from './shared';
 
 const mode = process.argv[2];
 if (mode !== 'conflux' && mode !== 'baseline') throw new Error('usage: kafka-to-postgres.ts <conflux|baseline> [N]');
@@ -37,7 +37,7 @@ const BATCH = 10_000;
  * Messages ConsumeKafka may hold (waiting, or in sessions not yet committed): two batches, one being
  * queued while the next arrives. More only costs memory: 20,000 to 100,000 made no difference in rows/s.
  */
-const BUFFER = 20_000;
+const BUFFER = Number(process.env.BENCH_BUFFER ?? 20_000);
 /** ConsumeKafka's consumer settings (group-reader.ts with the default 30 s session), for the baseline. */
 const CONSUMER = { sessionTimeout: 30_000, heartbeatInterval: 10_000, maxWaitTimeInMs: 500 };
 /** The KafkaCluster service's client retries (services/kafka/runtime.ts), for the baseline. */
@@ -79,7 +79,8 @@ async function runConflux(): Promise<CaseResult> {
     ],
     connections: [connectionConfig({ id: 'orders', sourceId: 'consume', relationship: 'success', targetId: 'write' })],
   });
-  const engine = new Engine({ processors: [consumeKafka, putDatabaseRecord], services: [kafkaCluster, postgresqlPool] });
+  const store = await benchRepository();
+  const engine = new Engine({ processors: [consumeKafka, putDatabaseRecord], services: [kafkaCluster, postgresqlPool], repository: store?.repository });
   engine.load(graph);
   const lag = eventLoopLag();
   const started = performance.now();
@@ -99,6 +100,7 @@ async function runConflux(): Promise<CaseResult> {
   const finished = performance.now();
   const { peak } = stats().consume.view as { peak: number };
   await engine.shutdown();
+  await store?.close();
   return { ...figures('conflux-kafka-to-postgres', started, joined, finished), eventLoopLagP99Ms: lag.p99Ms(), bufferedPeak: peak };
 }
 

@@ -13,7 +13,7 @@ import { Engine } from '../../engine/runtime/engine';
 import mysqlPool from '../../engine/services/sql/mysql/runtime';
 import postgresqlPool from '../../engine/services/sql/postgresql/runtime';
 import { MARIADB, POSTGRES, TARGET, prepareTables, sourceTable, verifyCopy } from './mysql-to-postgres-tables';
-import { eventLoopLag, peakRssMB, report } from './shared';
+import { benchRepository, eventLoopLag, peakRssMB, report } from './shared';
 
 const rows = Number(process.argv[2] ?? 1_000_000);
 await prepareTables(rows);
@@ -45,7 +45,8 @@ const graph = flowGraph({
   connections: [connectionConfig({ id: 'rows', sourceId: 'read', relationship: 'success', targetId: 'write' })],
 });
 
-const engine = new Engine({ processors: [queryDatabaseTable, putDatabaseRecord], services: [mysqlPool, postgresqlPool] });
+const store = await benchRepository();
+const engine = new Engine({ processors: [queryDatabaseTable, putDatabaseRecord], services: [mysqlPool, postgresqlPool], repository: store?.repository });
 engine.load(graph);
 const lag = eventLoopLag();
 const started = performance.now();
@@ -58,6 +59,7 @@ while (write().in < rows) {
 }
 const seconds = (performance.now() - started) / 1000;
 await engine.shutdown();
+await store?.close();
 await verifyCopy(rows);
 report({
   engine: 'conflux-mysql-to-postgres',

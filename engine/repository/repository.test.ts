@@ -209,7 +209,8 @@ test('a connection holds more than its memory window: the rest stays on disk and
 
 test('old segments are deleted once consumed; a mostly dead one is compacted so a few stuck records do not keep it', async () => {
   const dir = tempDir();
-  const small = { segmentBytes: 64 * 1024 };
+  // every scheduler pass its own group commit: many small segments
+  const small = { segmentBytes: 64 * 1024, lingerMs: 0 };
   const graph = flowGraph({
     id: 'segments',
     processors: [

@@ -9,6 +9,11 @@ import { encodeFrame, type ChunkEntry, type EncodedFrame, type FrameMeta } from 
 import { liveRuns, recover, stateKey, type JournalProblem, type ProcessorStateEntry, type StoredPiece } from './recover';
 import { Segments, type Segment } from './segments';
 
+/** Pending bytes that make the next write urgent: what waits to be written is held in memory. */
+const URGENT_BYTES = 16 * 1024 * 1024;
+/** How many consumed-before-written chunks may pile up in `offered` before it is filtered. */
+const DROP_DONE_EVERY = 1024;
+
 export interface RepositoryOptions {
   /** A new segment is started once the active one is this large (64 MiB). */
   segmentBytes?: number;
@@ -16,6 +21,11 @@ export interface RepositoryOptions {
   retryMs?: number;
   /** Records committed but not written yet beyond which triggers wait for the writer (128 MiB). */
   maxPendingBytes?: number;
+  /**
+   * How long changes nobody waits for (no acknowledgement) may wait for the next write (200 ms):
+   * records that come and go within it are never written. Kafka's linger, NiFi's checkpoint in small.
+   */
+  lingerMs?: number;
 }
 
 /** What the repository found when it opened: for the log and the engine's bulletins. */
@@ -66,7 +76,7 @@ interface Group {
   snapshot: boolean;
 }
 
-const DEFAULTS: Required<RepositoryOptions> = { segmentBytes: 64 * 1024 ** 2, retryMs: 1_000, maxPendingBytes: 128 * 1024 ** 2 };
+const DEFAULTS: Required<RepositoryOptions> = { segmentBytes: 64 * 1024 ** 2, retryMs: 1_000, maxPendingBytes: 128 * 1024 ** 2, lingerMs: 200 };
 
 /**
  * The durable repository: records in durable connections and processor states, in one journal of
@@ -101,6 +111,9 @@ export class Repository implements QueueStore {
   private compacting?: Segment;
   private writing?: Promise<void>;
   private scheduled = false;
+  private lingering?: NodeJS.Timeout;
+  /** Chunks in `offered` consumed before they were written: dropped from it now and then. */
+  private doneUnwritten = 0;
   private blockedUntil = 0;
   private blockedBy?: string;
   private writes = 0;
@@ -172,8 +185,21 @@ export class Repository implements QueueStore {
 
   consumed(chunk: Chunk): void {
     const stored = chunk.location as Stored | undefined;
+    if (!stored) {
+      // not written yet, and now it never will be: it no longer counts, nor keeps its records alive
+      if (chunk.done) {
+        this.pendingBytes -= sumOf(chunk.sizes, chunk.count);
+        // no span refers to a consumed position: the records may die young, as without a repository
+        chunk.records = undefined;
+        if (++this.doneUnwritten >= DROP_DONE_EVERY) {
+          this.offered = this.offered.filter((c) => !c.done);
+          this.doneUnwritten = 0;
+        }
+      }
+      return;
+    }
     // a chunk not written yet is written without its consumed positions; a written one gets ranges
-    if (stored && !stored.dirty) {
+    if (!stored.dirty) {
       stored.dirty = true;
       this.dirty.push(chunk);
       this.schedule();
@@ -285,15 +311,29 @@ export class Repository implements QueueStore {
 
   // ---- the writer ----
 
+  /**
+   * A write is needed soon only when something waits for it: an acknowledgement, or memory (pending
+   * bytes, chunks beyond a memory window). Otherwise changes linger (options.lingerMs): records that
+   * come and go meanwhile are never written. Nothing is lost by waiting, since nothing was acknowledged: a crash
+   * before the write replays the commits' inputs, which are still on disk, unconsumed.
+   */
   private schedule(): void {
     if (this.scheduled || this.writing || this.closed) return;
-    this.scheduled = true;
-    // after the current scheduler pass: every commit of the pass goes into one group
-    setImmediate(this.flush);
+    if (this.acks.length > 0 || this.pendingBytes >= URGENT_BYTES || this.rewrites.length > 0) {
+      clearTimeout(this.lingering);
+      this.lingering = undefined;
+      this.scheduled = true;
+      // after the current scheduler pass: every commit of the pass goes into one group
+      setImmediate(this.flush);
+    } else {
+      this.lingering ??= setTimeout(this.flush, this.options.lingerMs).unref();
+    }
   }
 
   private readonly flush = (): void => {
     this.scheduled = false;
+    clearTimeout(this.lingering);
+    this.lingering = undefined;
     if (this.writing || this.closed) return;
     this.writing = this.writeNext().finally(() => {
       this.writing = undefined;
@@ -354,6 +394,7 @@ export class Repository implements QueueStore {
       written.push(chunk);
     }
     this.offered = [];
+    this.doneUnwritten = 0;
     this.pendingBytes = 0;
     for (const chunk of this.rewrites) {
       const stored = chunk.location as Stored;

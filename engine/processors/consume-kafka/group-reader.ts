@@ -78,7 +78,13 @@ export class GroupReader {
     throw new Error(`Kafka consumer of group ${this.options.groupId} failed and is restarting: ${error.message}`, { cause: error });
   }
 
-  /** A session with these messages committed: commit their offsets to Kafka. */
+  /** A session's records are queued (not yet on disk): their room in the inbox is free again. */
+  handOver(delivery: Delivery): void {
+    this.inbox.handOver(delivery);
+    this.roomMade?.();
+  }
+
+  /** A session with these messages is durable: commit their offsets to Kafka. */
   settle(delivery: Delivery): void {
     for (const offset of this.inbox.settle(delivery)) this.pendingCommits.set(partitionKey(offset.topic, offset.partition), offset);
     this.flushCommits();

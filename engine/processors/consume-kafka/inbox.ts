@@ -45,6 +45,9 @@ interface PartitionState {
 export class Inbox {
   private buffered: InboxEntry[] = [];
   private readonly delivering = new Set<Delivery>();
+  /** Deliveries whose records are in the flow's queues already, waiting for the disk to settle. */
+  private readonly handed = new Set<Delivery>();
+  /** Messages in sessions not handed over yet: what the capacity counts besides the buffered ones. */
   private deliveringCount = 0;
   private readonly partitions = new Map<string, PartitionState>();
   private seq = 0;
@@ -60,7 +63,10 @@ export class Inbox {
     return this.buffered.length;
   }
 
-  /** Messages in memory: waiting, or in sessions that have not committed yet. */
+  /**
+   * Messages the inbox answers for: waiting, or in sessions not handed over yet. Handed-over ones
+   * are the flow's records now, bounded by its connection (back pressure stops the sessions).
+   */
   get held(): number {
     return this.buffered.length + this.deliveringCount;
   }
@@ -91,7 +97,17 @@ export class Inbox {
     return delivery;
   }
 
-  /** The session committed: the offsets now safe to commit (partitions that moved forward only). */
+  /**
+   * The session's records are in the flow's queues (committed in memory, not yet on disk): they no
+   * longer take room here, but their offsets stay pending until `settle`.
+   */
+  handOver(delivery: Delivery): void {
+    if (!this.delivering.has(delivery) || this.handed.has(delivery)) return;
+    this.handed.add(delivery);
+    this.deliveringCount -= delivery.entries.length;
+  }
+
+  /** The session's commit is durable: the offsets now safe to commit (partitions that moved forward only). */
   settle(delivery: Delivery): OffsetToCommit[] {
     if (!this.release(delivery)) return [];
     const touched = new Map<string, InboxEntry>();
@@ -142,7 +158,7 @@ export class Inbox {
 
   private release(delivery: Delivery): boolean {
     if (!this.delivering.delete(delivery)) return false;
-    this.deliveringCount -= delivery.entries.length;
+    if (!this.handed.delete(delivery)) this.deliveringCount -= delivery.entries.length;
     return true;
   }
 

@@ -41,6 +41,9 @@ export default implement(consumeKafkaSpec, async (ctx) => {
       }
       // at-least-once: Kafka learns the messages are consumed only once the records are durably queued
       session.onCommitted(() => reader.settle(delivery));
+      // their room is free as soon as they are the flow's records (a rollback puts them back first):
+      // the inbox must not wait for the disk, or every write's latency would stall the fetching
+      reader.handOver(delivery);
     },
     onStop: () => reader.stop(),
     view: () => reader.view(),

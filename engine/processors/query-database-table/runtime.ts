@@ -41,12 +41,15 @@ export default implement(queryDatabaseTableSpec, (ctx) => {
         throw error;
       });
       // a short page means the table is read to its end for now; a full one that more may follow,
-      // so run again at once even under a TIMER or CRON schedule (an initial load is many pages)
+      // so run again at once even under a TIMER or CRON schedule (an initial load is many pages).
+      // Not from onCommitted: the next page starts from the watermark this commit sets in memory
+      // (triggers run one at a time), and nothing upstream waits for the disk, so the commit need
+      // not be written before the next page is read
       if (rows.length < limit) {
         session.yield(props.pollIntervalMs);
         planned = undefined;
       } else {
-        session.onCommitted(ctx.wake);
+        ctx.wake();
       }
       if (rows.length === 0) return;
       const attributes = { 'sql.table': table, 'sql.database.type': db.dialect.type };

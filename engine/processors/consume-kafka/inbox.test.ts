@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { KafkaMessage } from 'kafkajs';
+import { Inbox } from './inbox';
+
+const message = (offset: number) => ({ offset: String(offset), key: null, value: Buffer.from('{}'), timestamp: '0', attributes: 0, headers: {} }) as KafkaMessage;
+
+test('a handed-over delivery frees its room at once, but its offsets wait for settle (the disk)', () => {
+  const inbox = new Inbox(4);
+  for (let offset = 0; offset < 4; offset++) assert.equal(inbox.offer('t', 0, message(offset)), 'accepted');
+  assert.equal(inbox.offer('t', 0, message(4)), 'full');
+  const first = inbox.take(2);
+  inbox.handOver(first);
+  assert.equal(inbox.held, 2, 'the handed-over messages are the flow’s records now');
+  assert.equal(inbox.offer('t', 0, message(4)), 'accepted');
+  assert.equal(inbox.offer('t', 0, message(5)), 'accepted');
+  assert.equal(inbox.offer('t', 0, message(6)), 'full');
+
+  const second = inbox.take(2);
+  inbox.handOver(second);
+  // the second is durable before the first: nothing may be committed past the first's offsets
+  assert.deepEqual(inbox.settle(second), [{ topic: 't', partition: 0, offset: '0' }]);
+  // then the first: up to the messages still buffered (4 and 5)
+  assert.deepEqual(inbox.settle(first), [{ topic: 't', partition: 0, offset: '4' }]);
+  assert.equal(inbox.held, 2);
+});
+
+test('a rolled-back delivery comes back first even after it was handed over', () => {
+  const inbox = new Inbox(10);
+  for (let offset = 0; offset < 3; offset++) inbox.offer('t', 0, message(offset));
+  const delivery = inbox.take(2);
+  inbox.handOver(delivery);
+  inbox.restore(delivery);
+  assert.equal(inbox.held, 3);
+  assert.deepEqual(inbox.take(10).entries.map((e) => Number(e.offset)), [0, 1, 2]);
+});

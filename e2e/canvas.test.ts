@@ -76,7 +76,8 @@ test('drag, connect, configure, start, watch live, stop — and the graph persis
   assert.ok(Number(await queue.getAttribute('data-percent')) > 0);
 
   // the queue listing in the connection's panel: the first records waiting, one of them in full
-  await queue.click();
+  // (at this zoom the label sits under the processor's buttons: clicked by event, not by position)
+  await queue.dispatchEvent('click');
   await page.getByTestId('queue-list').click();
   const rows = page.getByTestId('queue-row');
   await rows.first().waitFor();

@@ -10,31 +10,14 @@
  *   npm run bench:connectors                     # 1,000,000 rows / messages each
  *   npm run bench:connectors -- --rows 200000
  */
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
-import type { CaseResult } from './cases/shared';
-
-const root = path.resolve(import.meta.dirname, '..');
+import { runCase } from './run-case';
 const i = process.argv.indexOf('--rows');
 const rows = String(i > 0 ? Number(process.argv[i + 1]) : 1_000_000);
 
-function runCase(label: string, file: string, ...args: string[]): CaseResult {
-  process.stderr.write(`running ${label} …\n`);
-  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join('bench', 'cases', file), ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    maxBuffer: 16 * 1024 * 1024,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const line = result.stdout.trim().split('\n').at(-1) ?? '';
-  if (result.status !== 0 || !line.startsWith('{')) throw new Error(`${label} failed (exit ${result.status}): ${result.stdout}`);
-  return JSON.parse(line) as CaseResult;
-}
-
 const pairs = [
-  ['MySQL → PostgreSQL', runCase('MySQL → PostgreSQL, Conflux', 'mysql-to-postgres.ts', rows), runCase('MySQL → PostgreSQL, baseline', 'mysql-to-postgres-baseline.ts', 'copy', rows)],
-  ['Kafka → PostgreSQL', runCase('Kafka → PostgreSQL, Conflux', 'kafka-to-postgres.ts', 'conflux', rows), runCase('Kafka → PostgreSQL, baseline', 'kafka-to-postgres.ts', 'baseline', rows)],
-  ['DuckDB load', runCase('DuckDB load, Conflux', 'duckdb-load.ts', 'conflux', rows), runCase('DuckDB load, baseline', 'duckdb-load.ts', 'appender', rows)],
+  ['MySQL → PostgreSQL', runCase('MySQL → PostgreSQL, Conflux', 'mysql-to-postgres.ts', [rows]), runCase('MySQL → PostgreSQL, baseline', 'mysql-to-postgres-baseline.ts', ['copy', rows])],
+  ['Kafka → PostgreSQL', runCase('Kafka → PostgreSQL, Conflux', 'kafka-to-postgres.ts', ['conflux', rows]), runCase('Kafka → PostgreSQL, baseline', 'kafka-to-postgres.ts', ['baseline', rows])],
+  ['DuckDB load', runCase('DuckDB load, Conflux', 'duckdb-load.ts', ['conflux', rows]), runCase('DuckDB load, baseline', 'duckdb-load.ts', ['appender', rows])],
 ] as const;
 
 const fmt = (n: number) => n.toLocaleString('en-US');

@@ -12,13 +12,11 @@
  *   npm run bench:durable                              # 5 M records, 3 rounds, 500,000 rows per connector
  *   npm run bench:durable -- --records 2000000 --rounds 5 --rows 1000000 --no-connectors
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { CaseResult } from './cases/shared';
-
-const root = path.resolve(import.meta.dirname, '..');
+import { runCase } from './run-case';
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
@@ -27,20 +25,6 @@ const records = arg('records', 5_000_000);
 const rounds = Math.max(1, arg('rounds', 3));
 const rows = String(arg('rows', 500_000));
 const connectors = !process.argv.includes('--no-connectors');
-
-function runCase(label: string, file: string, args: readonly string[], env: Record<string, string> = {}): CaseResult {
-  process.stderr.write(`running ${label} …\n`);
-  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join('bench', 'cases', file), ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    maxBuffer: 16 * 1024 * 1024,
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, ...env },
-  });
-  const line = result.stdout.trim().split('\n').at(-1) ?? '';
-  if (result.status !== 0 || !line.startsWith('{')) throw new Error(`${label} failed (exit ${result.status}): ${result.stdout}`);
-  return JSON.parse(line) as CaseResult;
-}
 
 const DURABLE = { CONFLUX_BENCH_STORE: 'durable' };
 const variants = [

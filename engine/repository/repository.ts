@@ -114,6 +114,8 @@ export class Repository implements QueueStore {
   private lingering?: NodeJS.Timeout;
   /** Chunks in `offered` consumed before they were written: dropped from it now and then. */
   private doneUnwritten = 0;
+  /** A chunk beyond a memory window waits to be written (and dropped from memory). */
+  private swapPending = false;
   private blockedUntil = 0;
   private blockedBy?: string;
   private writes = 0;
@@ -180,6 +182,8 @@ export class Repository implements QueueStore {
     chunk.key = chunk.atHead ? -chunk.seq : chunk.seq;
     this.offered.push(chunk);
     this.pendingBytes += sumOf(chunk.sizes, chunk.count);
+    // beyond its connection's memory window: it leaves memory only once written, so without delay
+    if (chunk.swapOut) this.swapPending = true;
     this.schedule();
   }
 
@@ -198,6 +202,8 @@ export class Repository implements QueueStore {
       }
       return;
     }
+    // written and read back, now consumed: nothing reads it again until its segment lets it go
+    if (chunk.done) chunk.records = undefined;
     // a chunk not written yet is written without its consumed positions; a written one gets ranges
     if (!stored.dirty) {
       stored.dirty = true;
@@ -319,7 +325,7 @@ export class Repository implements QueueStore {
    */
   private schedule(): void {
     if (this.scheduled || this.writing || this.closed) return;
-    if (this.acks.length > 0 || this.pendingBytes >= URGENT_BYTES || this.rewrites.length > 0) {
+    if (this.acks.length > 0 || this.swapPending || this.pendingBytes >= URGENT_BYTES || this.rewrites.length > 0) {
       clearTimeout(this.lingering);
       this.lingering = undefined;
       this.scheduled = true;
@@ -395,6 +401,7 @@ export class Repository implements QueueStore {
     }
     this.offered = [];
     this.doneUnwritten = 0;
+    this.swapPending = false;
     this.pendingBytes = 0;
     for (const chunk of this.rewrites) {
       const stored = chunk.location as Stored;

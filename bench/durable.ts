@@ -83,7 +83,7 @@ console.log('');
 for (const [name, { fill, drain }] of [['recovery', recovery], ['swap', swap]] as const) {
   console.log(
     `${name.padEnd(9)} ${fmt(fill.records)} queued at ${fmt(fill.recordsPerSec)}/s, peak RSS ${fill.peakRssMB} MB, ${fill.repositoryMB} MB on disk; ` +
-      `restart: journal read in ${drain.openMs} ms, first record processed after ${drain.firstRecordMs} ms, all at ${fmt(drain.recordsPerSec)}/s, peak RSS ${drain.peakRssMB} MB`,
+      `restart: journal read in ${drain.openMs} ms (RSS then ${drain.queuedRssMB} MB), first record processed after ${drain.firstRecordMs} ms, all at ${fmt(drain.recordsPerSec)}/s, peak RSS ${drain.peakRssMB} MB`,
   );
 }
 if (pairs.length) {
@@ -105,7 +105,8 @@ const goals: [string, boolean, string][] = [
   [`(a) durable at ${percent(durable.recordsPerSec, memory)} % of in memory`, durable.recordsPerSec >= 0.5 * memory, 'goal ≥ 50 %'],
   [`(a) durable peak RSS ${peak(flow[1])} MB`, peak(flow[1]) < 300, 'goal < 300 MB'],
   [`first record ${recovery.drain.firstRecordMs} ms after a restart with 1 M queued`, Number(recovery.drain.firstRecordMs) < 3_000, 'goal < 3 s'],
-  [`10 M queued in one connection: peak RSS ${swap.fill.peakRssMB} MB`, swap.fill.peakRssMB < 400, 'goal < 400 MB'],
+  // at rest (restarted, consumer stopped) and at the peak while filling at full speed (V8's heap grows ahead of its collections)
+  [`10 M queued in one connection: RSS ${swap.drain.queuedRssMB} MB at rest, ${swap.fill.peakRssMB} MB peak while filling`, Number(swap.drain.queuedRssMB) < 400 && swap.fill.peakRssMB < 400, 'goal < 400 MB'],
   ...pairs.map(([name, , d, b]): [string, boolean, string] => [`${name} durable at ${percent(d.recordsPerSec, b.recordsPerSec)} % of the baseline`, d.recordsPerSec >= 0.8 * b.recordsPerSec, 'goal ≥ 80 %']),
 ];
 console.log('');

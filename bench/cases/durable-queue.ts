@@ -38,6 +38,8 @@ if (phase === 'fill') {
   report({ engine: 'durable-queue-fill', records: count, seconds: round(seconds), recordsPerSec: Math.round(count / seconds), peakRssMB: peakRssMB(), onDisk, repositoryMB });
 } else {
   const opened = performance.now() - started;
+  // the connection holds all N, its consumer not started yet: what a queue of N costs at rest
+  const queuedRssMB = Math.round(process.memoryUsage.rss() / 1024 ** 2);
   const counted = () => (engine.stats('queue').processors.count.view as CountView | undefined)?.count ?? 0;
   if (engine.queued('queue', 'q') !== count) throw new Error(`${engine.queued('queue', 'q')} of ${count} records recovered`);
   await engine.start('queue', ['count']);
@@ -47,7 +49,7 @@ if (phase === 'fill') {
   const seconds = (performance.now() - started) / 1000;
   await engine.shutdown();
   await repository.close();
-  report({ engine: 'durable-queue-drain', records: count, seconds: round(seconds), recordsPerSec: Math.round(count / seconds), peakRssMB: peakRssMB(), openMs: Math.round(opened), firstRecordMs: Math.round(first) });
+  report({ engine: 'durable-queue-drain', records: count, seconds: round(seconds), recordsPerSec: Math.round(count / seconds), peakRssMB: peakRssMB(), queuedRssMB, openMs: Math.round(opened), firstRecordMs: Math.round(first) });
 }
 
 function round(n: number) {

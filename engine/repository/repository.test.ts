@@ -55,6 +55,17 @@ const acking = implement(ackingSpec, () => ({
   },
 }));
 
+/** The same, with acknowledgements nobody waits for (an offset commit): they may wait for a lingering write. */
+const patientSpec = defineProcessor({ ...ackingSpec, type: 'PatientSource' });
+const patient = implement(patientSpec, () => ({
+  onTrigger(_batch, session) {
+    const writes = repositoryUnderTest!.status().writes;
+    session.transfer(session.create({ at: Date.now() }), 'success');
+    session.onCommitted(() => writesBeforeAck.push(repositoryUnderTest!.status().writes - writes), { waiting: false });
+    session.yield(5);
+  },
+}));
+
 const dirs: string[] = [];
 const tempDir = () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'conflux-repository-'));
@@ -68,7 +79,7 @@ afterEach(() => Promise.all([...open_].map((close) => close())));
 
 async function open(dir: string, options?: RepositoryOptions) {
   const repository = await Repository.open(dir, options);
-  const engine = new Engine({ processors: [...processorImplementations, collect, acking], repository, statsIntervalMs: 100 });
+  const engine = new Engine({ processors: [...processorImplementations, collect, acking, patient], repository, statsIntervalMs: 100 });
   const close = async () => {
     open_.delete(close);
     await engine.shutdown();
@@ -172,6 +183,29 @@ test('acknowledgements run only after the group commit that holds their records 
     writesBeforeAck.every((writes) => writes >= 1),
     `every ack after a write: ${writesBeforeAck.join(',')}`,
   );
+});
+
+test('an acknowledgement nobody waits for still runs only after a write, which may linger', async () => {
+  const dir = tempDir();
+  const { engine, repository, close } = await open(dir, { lingerMs: 300 });
+  repositoryUnderTest = repository;
+  writesBeforeAck.length = 0;
+  engine.load(
+    flowGraph({
+      id: 'patient',
+      processors: [processorConfig({ id: 'src', type: 'PatientSource' }), processorConfig({ id: 'sink', type: 'Collect' })],
+      connections: [connectionConfig({ id: 'c', sourceId: 'src', relationship: 'success', targetId: 'sink' })],
+    }),
+  );
+  const started = Date.now();
+  await engine.start('patient', ['src']);
+  await until(() => writesBeforeAck.length >= 20, 5_000);
+  const elapsed = Date.now() - started;
+  const writes = repository.status().writes;
+  await close();
+  assert.ok(writesBeforeAck.every((w) => w >= 1), `every ack after a write: ${writesBeforeAck.join(',')}`);
+  // a trigger every 5 ms, a write at most every 300 ms: many acknowledgements share one write
+  assert.ok(writes < elapsed / 100, `${writes} writes in ${elapsed} ms`);
 });
 
 test('records that come and go between two group commits are never written', async () => {

@@ -116,6 +116,8 @@ export class Repository implements QueueStore {
   private doneUnwritten = 0;
   /** A chunk beyond a memory window waits to be written (and dropped from memory). */
   private swapPending = false;
+  /** An acknowledgement somebody waits for (an HTTP answer, flushed()) is pending. */
+  private awaited = false;
   private blockedUntil = 0;
   private blockedBy?: string;
   private writes = 0;
@@ -270,8 +272,9 @@ export class Repository implements QueueStore {
     await this.flushed();
   }
 
-  afterDurable(done: () => void, sync: boolean): void {
+  afterDurable(done: () => void, sync: boolean, waiting = true): void {
     this.acks.push(done);
+    if (waiting) this.awaited = true;
     if (sync) this.syncNeeded = true;
     this.schedule();
   }
@@ -318,14 +321,14 @@ export class Repository implements QueueStore {
   // ---- the writer ----
 
   /**
-   * A write is needed soon only when something waits for it: an acknowledgement, or memory (pending
-   * bytes, chunks beyond a memory window). Otherwise changes linger (options.lingerMs): records that
+   * A write is needed soon only when something waits for it: an acknowledgement somebody waits for
+   * (an HTTP client; not an offset commit), or memory (pending bytes, chunks beyond a memory window). Otherwise changes linger (options.lingerMs): records that
    * come and go meanwhile are never written. Nothing is lost by waiting, since nothing was acknowledged: a crash
    * before the write replays the commits' inputs, which are still on disk, unconsumed.
    */
   private schedule(): void {
     if (this.scheduled || this.writing || this.closed) return;
-    if (this.acks.length > 0 || this.swapPending || this.pendingBytes >= URGENT_BYTES || this.rewrites.length > 0) {
+    if (this.awaited || this.swapPending || this.pendingBytes >= URGENT_BYTES || this.rewrites.length > 0) {
       clearTimeout(this.lingering);
       this.lingering = undefined;
       this.scheduled = true;
@@ -440,6 +443,7 @@ export class Repository implements QueueStore {
     const acks = this.acks;
     const sync = this.syncNeeded;
     this.acks = [];
+    this.awaited = false;
     this.syncNeeded = false;
     const changed = entries.length > 0 || used.length > 0 || meta.s !== undefined || snapshot;
     const frame = changed ? encodeFrame(meta, blobs) : { bytes: Buffer.alloc(0), blobStart: 0 };

@@ -47,7 +47,7 @@ export function applyCommit(commit: CommitRecord, batch: Batch | undefined, now:
   }
   if (commit.state) durability.commitState(committer.flowId, committer.processorId, commit.state.value);
   const callbacks = commit.committed;
-  if (callbacks) durability.afterDurable(() => committer.acknowledge(callbacks), committer.sync);
+  if (callbacks) durability.afterDurable(() => committer.acknowledge(callbacks), committer.sync, commit.waiting);
   return { bytesOut, held };
 }
 

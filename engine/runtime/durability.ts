@@ -17,9 +17,10 @@ export interface Durability {
   clearState(flowId: string, processorId: string): Promise<void>;
   /**
    * Run `done` once everything committed so far is durable: written to the operating system, and
-   * with `sync` also to the disk (fsync), so that it survives a power loss.
+   * with `sync` also to the disk (fsync), so that it survives a power loss. `waiting`: somebody waits
+   * for it, so the write should come soon rather than linger.
    */
-  afterDurable(done: () => void, sync: boolean): void;
+  afterDurable(done: () => void, sync: boolean, waiting?: boolean): void;
   /**
    * Resolves once everything committed so far is durable, or as soon as writes fail (disk full): a
    * stop must not wait for space, and what is not written was never acknowledged.

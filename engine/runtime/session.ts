@@ -33,6 +33,8 @@ export interface CommitRecord {
   state?: { value: unknown };
   /** To run once the commit is durable (acknowledgements to the source). */
   committed?: (() => void)[];
+  /** Whether somebody waits for one of them (an HTTP client): the write should not linger. */
+  waiting?: boolean;
 }
 
 export interface RetrySettings {
@@ -73,6 +75,7 @@ export class Session implements ProcessSession<string> {
   pendingState?: { value: unknown };
   /** Callbacks for after commit / after rollback; allocated on first use (most sessions have none). */
   committedCallbacks?: (() => void)[];
+  private somebodyWaits = false;
   rolledBackCallbacks?: ((error: unknown) => void)[];
 
   constructor(
@@ -169,8 +172,9 @@ export class Session implements ProcessSession<string> {
     this.pendingState = { value: state };
   }
 
-  onCommitted(callback: () => void): void {
+  onCommitted(callback: () => void, { waiting = true }: { waiting?: boolean } = {}): void {
     (this.committedCallbacks ??= []).push(callback);
+    if (waiting) this.somebodyWaits = true;
   }
 
   onRolledBack(callback: (error: unknown) => void): void {
@@ -196,6 +200,7 @@ export class Session implements ProcessSession<string> {
       requeued: [],
       state: this.pendingState,
       committed: this.committedCallbacks,
+      waiting: this.somebodyWaits,
     };
     const unrouted = records.length - this.routedCount;
     if (unrouted > 0) {

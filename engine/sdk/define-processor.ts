@@ -156,8 +156,13 @@ export interface ProcessSession<R extends string = string> {
    * the state never runs ahead of the records that were handed downstream.
    */
   setState(state: unknown): void;
-  /** Run after the records are in their queues (ack a message, answer a webhook, commit an offset). */
-  onCommitted(callback: () => void): void;
+  /**
+   * Run once the session's records are durably in their queues (ack a message, answer a webhook,
+   * commit an offset). `{ waiting: false }`: nobody waits for this one (an offset commit, a file
+   * delete), so it may wait for the repository's next lingering write instead of forcing one at the
+   * end of the scheduler pass; records that pass on meanwhile are never written at all.
+   */
+  onCommitted(callback: () => void, options?: { waiting?: boolean }): void;
   /** Run when the session rolls back instead (nack, answer with an error). */
   onRolledBack(callback: (error: unknown) => void): void;
 }

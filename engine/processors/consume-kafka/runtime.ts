@@ -40,7 +40,9 @@ export default implement(consumeKafkaSpec, async (ctx) => {
         else session.transfer(record, 'success');
       }
       // at-least-once: Kafka learns the messages are consumed only once the records are durably queued
-      session.onCommitted(() => reader.settle(delivery));
+      // nobody waits for an offset commit: it may come with the repository's next lingering write,
+      // and records that reach their sink before it are never written at all
+      session.onCommitted(() => reader.settle(delivery), { waiting: false });
       // their room is free as soon as they are the flow's records (a rollback puts them back first):
       // the inbox must not wait for the disk, or every write's latency would stall the fetching
       reader.handOver(delivery);

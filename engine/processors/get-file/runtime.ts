@@ -157,7 +157,8 @@ export default implement(getFileSpec, (ctx) => {
           const finished = reading.path;
           done[finished] = reading.identity;
           scan.changed = true;
-          session.onCommitted(() => afterRead(finished));
+          // the delete or move waits for the records to be on disk, but nobody waits for it
+          session.onCommitted(() => afterRead(finished), { waiting: false });
           reading = undefined;
         } else reading = { ...reading, cursor: batch.cursor };
       }

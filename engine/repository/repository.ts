@@ -312,9 +312,10 @@ export class Repository implements QueueStore {
   /** Write what is pending, then close the files. What cannot be written (disk still full) was never acknowledged. */
   async close(): Promise<void> {
     // flushed() gives up at once when writes fail; the bound is for a write that hangs (a stuck mount)
-    await Promise.race([this.flushed(), sleep(30_000, undefined, { ref: false })]);
+    const bound = sleep(30_000, undefined, { ref: false });
+    await Promise.race([this.flushed(), bound]);
     this.closed = true;
-    await this.writing?.catch(() => undefined);
+    await Promise.race([this.writing?.catch(() => undefined), bound]);
     await this.segments.close();
   }
 
@@ -328,7 +329,8 @@ export class Repository implements QueueStore {
    */
   private schedule(): void {
     if (this.scheduled || this.writing || this.closed) return;
-    if (this.awaited || this.swapPending || this.pendingBytes >= URGENT_BYTES || this.rewrites.length > 0) {
+    const urgentBytes = Math.min(URGENT_BYTES, this.options.maxPendingBytes / 2);
+    if (this.awaited || this.swapPending || this.pendingBytes >= urgentBytes || this.rewrites.length > 0) {
       clearTimeout(this.lingering);
       this.lingering = undefined;
       this.scheduled = true;

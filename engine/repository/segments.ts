@@ -55,6 +55,11 @@ export class Segments {
 
   /** Start a new segment: appends go there from now on. */
   async create(): Promise<Segment> {
+    // the segment left behind must be whole on disk before frames are acknowledged from the next
+    // one (with sync: always only acknowledged frames are fsynced): else a power loss could tear its
+    // tail, and recovery would set aside the newer, synced segment with it
+    const previous = this.list.at(-1);
+    if (previous) await dataSync(previous.fd);
     const id = (this.list.at(-1)?.id ?? this.files().at(-1)?.id ?? 0) + 1;
     const file = path.join(this.directory, `${String(id).padStart(10, '0')}.seg`);
     const segment = new Segment(id, file, openSync(file, constants.O_RDWR | constants.O_CREAT | constants.O_TRUNC), 0);

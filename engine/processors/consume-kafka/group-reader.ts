@@ -114,7 +114,7 @@ export class GroupReader {
       buffered: this.inbox.size,
       delivering: this.inbox.held - this.inbox.size,
       capacity: this.inbox.capacity,
-      /** The most messages held at once since the start: never above the capacity. */
+      /** The most messages held at once since the start: never above the capacity (but for a batch rolled back after its hand-over). */
       peak: this.inbox.peak,
       assignedPartitions: this.assignedPartitions,
       /** Whether fetching is held back because the inbox is full. */

@@ -49,6 +49,8 @@ export class Inbox {
   private readonly handed = new Set<Delivery>();
   /** Messages in sessions not handed over yet: what the capacity counts besides the buffered ones. */
   private deliveringCount = 0;
+  /** Messages of handed-over deliveries, waiting to be settled. */
+  private handedCount = 0;
   private readonly partitions = new Map<string, PartitionState>();
   private seq = 0;
   /** The key of the partition offered last: a batch offers one partition's messages in a row. */
@@ -103,7 +105,11 @@ export class Inbox {
    */
   handOver(delivery: Delivery): void {
     if (!this.delivering.has(delivery) || this.handed.has(delivery)) return;
+    // at most a capacity's worth waits for the disk this way (its messages stay in memory until
+    // settled, and settle walks them): beyond it a delivery keeps its room until settled, as before
+    if (this.handedCount + delivery.entries.length > this.capacity) return;
     this.handed.add(delivery);
+    this.handedCount += delivery.entries.length;
     this.deliveringCount -= delivery.entries.length;
   }
 
@@ -158,7 +164,8 @@ export class Inbox {
 
   private release(delivery: Delivery): boolean {
     if (!this.delivering.delete(delivery)) return false;
-    if (!this.handed.delete(delivery)) this.deliveringCount -= delivery.entries.length;
+    if (this.handed.delete(delivery)) this.handedCount -= delivery.entries.length;
+    else this.deliveringCount -= delivery.entries.length;
     return true;
   }
 

@@ -43,14 +43,18 @@ export default implement(deduplicateRecordSpec, ({ props, state }) => {
       // forgotten again if the session rolls back, since those records will come again
       session.onRolledBack(() => seenKeys.forget(added));
       const finish = () => {
-        session.onCommitted(() => {
-          totals.unique += added.length;
-          totals.duplicates += duplicates;
-        });
+        // counters for the view: nobody waits for them
+        session.onCommitted(
+          () => {
+            totals.unique += added.length;
+            totals.duplicates += duplicates;
+          },
+          { waiting: false },
+        );
         if (props.persist && added.length > 0 && now - savedAt >= SAVE_EVERY_MS) {
           // kept only if this session commits, so the saved keys never run ahead of the records passed on
           session.setState({ keys: seenKeys.snapshot() } satisfies SavedKeys);
-          session.onCommitted(() => (savedAt = now));
+          session.onCommitted(() => (savedAt = now), { waiting: false });
         }
       };
       const pending = evaluateEach(

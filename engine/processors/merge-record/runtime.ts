@@ -81,10 +81,14 @@ export default implement(mergeRecordSpec, ({ props, batchSize }) => {
       // the whole queue was seen and some of it waits: only time or new records can change that
       if (waiting > 0 && batch.length < batchSize) session.yield(waitUntil === Infinity ? WAIT_FOR_INPUT_MS : Math.max(1, waitUntil - now));
       ages.sweep(now);
-      session.onCommitted(() => {
-        totals.merged += merged;
-        totals.waiting = waiting;
-      });
+      // counters for the view: nobody waits for them
+      session.onCommitted(
+        () => {
+          totals.merged += merged;
+          totals.waiting = waiting;
+        },
+        { waiting: false },
+      );
 
       function merge(bin: Bin, reason: MergeReason): void {
         const attributes = {

@@ -202,10 +202,14 @@ export default implement(putFileSpec, async (ctx) => {
     }
     session.transferAll(accepted, 'success');
     session.setState({ seq, parts: [...unpublished, ...sealed, ...(current ? [current] : [])].map((p) => p.info) } satisfies PutFileState);
-    session.onCommitted(() => {
-      unpublished.push(...sealed);
-      publishPending();
-    });
+    // parts are published (renamed into place) once their records' commit is on disk; nobody waits
+    session.onCommitted(
+      () => {
+        unpublished.push(...sealed);
+        publishPending();
+      },
+      { waiting: false },
+    );
     // a commit does not fail once every record is routed; if it ever did, the batch must not stay written
     session.onRolledBack(() => void serial(() => undo(mark, opened)).catch((error) => (failedRoll = error)));
   }

@@ -35,17 +35,22 @@ test('a rolled-back delivery comes back first even after it was handed over', ()
   assert.deepEqual(inbox.take(10).entries.map((e) => Number(e.offset)), [0, 1, 2]);
 });
 
-test('at most a capacity of handed-over messages waits for the disk; beyond it a delivery keeps its room', () => {
+test('at most four capacities of handed-over messages wait for the disk; beyond, a delivery keeps its room', () => {
   const inbox = new Inbox(4);
-  for (let offset = 0; offset < 4; offset++) inbox.offer('t', 0, message(offset));
-  const first = inbox.take(3);
-  inbox.handOver(first);
-  for (let offset = 4; offset < 7; offset++) inbox.offer('t', 0, message(offset));
-  const second = inbox.take(4);
-  inbox.handOver(second);
-  assert.equal(inbox.held, 4, 'the second still counts: 3 + 4 would pass the capacity');
-  inbox.settle(first);
-  assert.equal(inbox.held, 4);
-  inbox.settle(second);
+  let offset = 0;
+  const handed = [];
+  for (let round = 0; round < 4; round++) {
+    while (inbox.offer('t', 0, message(offset)) === 'accepted') offset++;
+    const delivery = inbox.take(4);
+    inbox.handOver(delivery);
+    handed.push(delivery);
+  }
+  assert.equal(inbox.held, 0, 'four capacities handed over');
+  while (inbox.offer('t', 0, message(offset)) === 'accepted') offset++;
+  const fifth = inbox.take(4);
+  inbox.handOver(fifth);
+  assert.equal(inbox.held, 4, 'the fifth keeps its room: 16 + 4 would pass four capacities');
+  for (const delivery of handed) inbox.settle(delivery);
+  inbox.settle(fifth);
   assert.equal(inbox.held, 0);
 });

@@ -24,6 +24,12 @@ export interface OffsetToCommit {
 
 export type OfferOutcome = 'accepted' | 'duplicate' | 'full';
 
+/**
+ * How many capacities of handed-over messages may wait for their write: offsets are committed with
+ * the repository's lingering write (200 ms), which at 200 k messages/s is 40,000 messages.
+ */
+const HANDED_CAPACITIES = 4;
+
 interface PartitionState {
   /** The next offset to accept. Lower ones are held or delivered already: kafkajs fetches again from the committed offset after every rebalance. */
   next: bigint;
@@ -105,9 +111,9 @@ export class Inbox {
    */
   handOver(delivery: Delivery): void {
     if (!this.delivering.has(delivery) || this.handed.has(delivery)) return;
-    // at most a capacity's worth waits for the disk this way (its messages stay in memory until
-    // settled, and settle walks them): beyond it a delivery keeps its room until settled, as before
-    if (this.handedCount + delivery.entries.length > this.capacity) return;
+    // at most HANDED_CAPACITIES capacities wait for the disk this way (their messages stay in memory
+    // until settled, and settle walks them): beyond, a delivery keeps its room until settled
+    if (this.handedCount + delivery.entries.length > HANDED_CAPACITIES * this.capacity) return;
     this.handed.add(delivery);
     this.handedCount += delivery.entries.length;
     this.deliveringCount -= delivery.entries.length;

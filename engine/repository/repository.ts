@@ -22,7 +22,7 @@ export interface RepositoryOptions {
   /** Records committed but not written yet beyond which triggers wait for the writer (128 MiB). */
   maxPendingBytes?: number;
   /**
-   * How long changes nobody waits for (no acknowledgement) may wait for the next write (200 ms):
+   * How long changes nobody waits for may wait for the next write (200 ms):
    * records that come and go within it are never written. Kafka's linger, NiFi's checkpoint in small.
    */
   lingerMs?: number;
@@ -323,9 +323,10 @@ export class Repository implements QueueStore {
 
   /**
    * A write is needed soon only when something waits for it: an acknowledgement somebody waits for
-   * (an HTTP client; not an offset commit), or memory (pending bytes, chunks beyond a memory window). Otherwise changes linger (options.lingerMs): records that
-   * come and go meanwhile are never written. Nothing is lost by waiting, since nothing was acknowledged: a crash
-   * before the write replays the commits' inputs, which are still on disk, unconsumed.
+   * (an HTTP client; not an offset commit), or memory (pending bytes, chunks beyond a memory
+   * window). Otherwise changes linger (options.lingerMs): records that come and go meanwhile are
+   * never written. Nothing is lost by waiting, since nothing was acknowledged: a crash before the
+   * write replays the commits' inputs, which are still on disk, unconsumed.
    */
   private schedule(): void {
     if (this.scheduled || this.writing || this.closed) return;

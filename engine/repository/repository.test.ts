@@ -37,34 +37,29 @@ const collect = implement(collectSpec, () => ({
 /** What each acknowledgement saw: how many group commits were written since its trigger. */
 const writesBeforeAck: number[] = [];
 let repositoryUnderTest: Repository | undefined;
-const ackingSpec = defineProcessor({
-  type: 'AckingSource',
-  version: 1,
-  category: 'Sources',
-  summary: 'test only',
-  input: 'forbidden',
-  properties: z.object({}),
-  relationships: [{ name: 'success', description: 'one record per trigger' }],
-});
-const acking = implement(ackingSpec, () => ({
-  onTrigger(_batch, session) {
-    const writes = repositoryUnderTest!.status().writes;
-    session.transfer(session.create({ at: Date.now() }), 'success');
-    session.onCommitted(() => writesBeforeAck.push(repositoryUnderTest!.status().writes - writes));
-    session.yield(5);
-  },
-}));
-
-/** The same, with acknowledgements nobody waits for (an offset commit): they may wait for a lingering write. */
-const patientSpec = defineProcessor({ ...ackingSpec, type: 'PatientSource' });
-const patient = implement(patientSpec, () => ({
-  onTrigger(_batch, session) {
-    const writes = repositoryUnderTest!.status().writes;
-    session.transfer(session.create({ at: Date.now() }), 'success');
-    session.onCommitted(() => writesBeforeAck.push(repositoryUnderTest!.status().writes - writes), { waiting: false });
-    session.yield(5);
-  },
-}));
+/** A source of one record per trigger whose acknowledgement notes how many writes came first; `waiting` as onCommitted takes it. */
+function ackingSource(type: string, waiting: boolean) {
+  const spec = defineProcessor({
+    type,
+    version: 1,
+    category: 'Sources',
+    summary: 'test only',
+    input: 'forbidden',
+    properties: z.object({}),
+    relationships: [{ name: 'success', description: 'one record per trigger' }],
+  });
+  return implement(spec, () => ({
+    onTrigger(_batch, session) {
+      const writes = repositoryUnderTest!.status().writes;
+      session.transfer(session.create({ at: Date.now() }), 'success');
+      session.onCommitted(() => writesBeforeAck.push(repositoryUnderTest!.status().writes - writes), { waiting });
+      session.yield(5);
+    },
+  }));
+}
+const acking = ackingSource('AckingSource', true);
+/** Acknowledgements nobody waits for (an offset commit): they may wait for a lingering write. */
+const patient = ackingSource('PatientSource', false);
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -164,21 +159,29 @@ test("a processor's state is written with the records it produced: GenerateRecor
   await third.close();
 });
 
-test('acknowledgements run only after the group commit that holds their records is written', async () => {
-  const dir = tempDir();
-  const { engine, repository, close } = await open(dir);
+/** Run an acking source into Collect until 20 acknowledgements came; how many writes and how long it took. */
+async function acknowledge(type: string, options?: RepositoryOptions): Promise<{ writes: number; elapsed: number }> {
+  const { engine, repository, close } = await open(tempDir(), options);
   repositoryUnderTest = repository;
   writesBeforeAck.length = 0;
   engine.load(
     flowGraph({
       id: 'acks',
-      processors: [processorConfig({ id: 'src', type: 'AckingSource' }), processorConfig({ id: 'sink', type: 'Collect' })],
+      processors: [processorConfig({ id: 'src', type }), processorConfig({ id: 'sink', type: 'Collect' })],
       connections: [connectionConfig({ id: 'c', sourceId: 'src', relationship: 'success', targetId: 'sink' })],
     }),
   );
+  const started = Date.now();
   await engine.start('acks', ['src']);
-  await until(() => writesBeforeAck.length >= 20);
+  await until(() => writesBeforeAck.length >= 20, 5_000);
+  const elapsed = Date.now() - started;
+  const writes = repository.status().writes;
   await close();
+  return { writes, elapsed };
+}
+
+test('acknowledgements run only after the group commit that holds their records is written', async () => {
+  await acknowledge('AckingSource');
   assert.ok(
     writesBeforeAck.every((writes) => writes >= 1),
     `every ack after a write: ${writesBeforeAck.join(',')}`,
@@ -186,23 +189,7 @@ test('acknowledgements run only after the group commit that holds their records 
 });
 
 test('an acknowledgement nobody waits for still runs only after a write, which may linger', async () => {
-  const dir = tempDir();
-  const { engine, repository, close } = await open(dir, { lingerMs: 300 });
-  repositoryUnderTest = repository;
-  writesBeforeAck.length = 0;
-  engine.load(
-    flowGraph({
-      id: 'patient',
-      processors: [processorConfig({ id: 'src', type: 'PatientSource' }), processorConfig({ id: 'sink', type: 'Collect' })],
-      connections: [connectionConfig({ id: 'c', sourceId: 'src', relationship: 'success', targetId: 'sink' })],
-    }),
-  );
-  const started = Date.now();
-  await engine.start('patient', ['src']);
-  await until(() => writesBeforeAck.length >= 20, 5_000);
-  const elapsed = Date.now() - started;
-  const writes = repository.status().writes;
-  await close();
+  const { writes, elapsed } = await acknowledge('PatientSource', { lingerMs: 300 });
   assert.ok(writesBeforeAck.every((w) => w >= 1), `every ack after a write: ${writesBeforeAck.join(',')}`);
   // a trigger every 5 ms, a write at most every 300 ms: many acknowledgements share one write
   assert.ok(writes < elapsed / 100, `${writes} writes in ${elapsed} ms`);

@@ -118,7 +118,6 @@ export class Repository implements QueueStore {
   private swapPending = false;
   /** An acknowledgement somebody waits for (an HTTP answer, flushed()) is pending. */
   private awaited = false;
-  private blockedUntil = 0;
   private blockedBy?: string;
   private writes = 0;
   private closed = false;
@@ -204,7 +203,7 @@ export class Repository implements QueueStore {
       }
       return;
     }
-    // written and read back, now consumed: nothing reads it again until its segment lets it go
+    // written, now consumed: its records are never read again (the segment keeps its bytes until the next write lets it go)
     if (chunk.done) chunk.records = undefined;
     // a chunk not written yet is written without its consumed positions; a written one gets ranges
     if (!stored.dirty) {
@@ -293,7 +292,7 @@ export class Repository implements QueueStore {
 
   pausedUntil(now: number): number {
     // paused until a write succeeds again ('resumed' wakes the scheduler), not just until the next try
-    if (this.blockedBy) return Math.max(this.blockedUntil, now + this.options.retryMs);
+    if (this.blockedBy) return now + this.options.retryMs;
     // the writer is behind: let it catch up before more is committed (memory stays bounded)
     return this.pendingBytes > this.options.maxPendingBytes ? now + 5 : 0;
   }
@@ -480,7 +479,6 @@ export class Repository implements QueueStore {
     }
     if (group.snapshot) segment.hasSnapshot = true;
     if (this.blockedBy) {
-      this.blockedUntil = 0;
       this.blockedBy = undefined;
       this.events.emit('resumed');
     }
@@ -504,7 +502,6 @@ export class Repository implements QueueStore {
 
   private block(error: unknown): void {
     const message = `the repository cannot write to ${this.segments.directory}: ${(error as Error).message ?? error}; processing is paused (nothing is lost) and the write is retried every ${this.options.retryMs / 1000} s`;
-    this.blockedUntil = Date.now() + this.options.retryMs;
     if (this.blockedBy !== message) {
       this.blockedBy = message;
       this.events.emit('blocked', message);

@@ -59,7 +59,7 @@ export default implement(putWarehouseSpec, (ctx) => {
         const records = props.schemaEvolution === 'fail' ? withoutUnknownFields(table, group, columns, session) : group;
         if (records.length === 0) continue;
         const load: TableLoad = { table, columns, rows: records === group ? rows : records.map((r) => r.content as Row), keys };
-        const missing = keys ? missingKeyColumns(load) : [];
+        const missing = missingKeyColumns(load);
         if (missing.length > 0) {
           for (const record of records) session.fail(record, `table "${table}" has no key column ${missing.map((k) => `"${k}"`).join(', ')} to merge on`);
           continue;

@@ -10,6 +10,8 @@ import { codecFor } from './types';
 export interface CopyLoad {
   readonly table: string;
   readonly statement: string;
+  /** The columns the lines hold, escaped and comma-separated, as COPY lists them. */
+  readonly columnList: string;
   /** One per row to load, newline-terminated. */
   readonly lines: string[];
   /** The input row (index into the TableLoad's rows) of each line. */
@@ -33,8 +35,8 @@ export function prepareCopy(schema: string, { table, columns, rows }: TableLoad)
   const writer = new LineWriter(provided.length);
   const rejected = convertRows(table, provided, provided.map(codecFor), rows, writer);
   const target = `${escapeIdentifier(schema)}.${escapeIdentifier(table)}`;
-  const statement = `COPY ${target} (${provided.map((c) => escapeIdentifier(c.name)).join(', ')}) FROM STDIN`;
-  return { table, statement, lines: writer.lines, rows: writer.rows, rejected };
+  const columnList = provided.map((c) => escapeIdentifier(c.name)).join(', ');
+  return { table, statement: `COPY ${target} (${columnList}) FROM STDIN`, columnList, lines: writer.lines, rows: writer.rows, rejected };
 }
 
 /**
@@ -46,14 +48,14 @@ export function prepareMerge(schema: string, load: TableLoad, staging: string): 
   const copy = prepareCopy(schema, load);
   const target = `${escapeIdentifier(schema)}.${escapeIdentifier(load.table)}`;
   const stagingTable = escapeIdentifier(staging);
-  const listed = copy.statement.slice(copy.statement.indexOf('('), copy.statement.lastIndexOf(')') + 1);
+  const { columnList } = copy;
   const match = load.keys!.map((k) => `t.${escapeIdentifier(k)} = s.${escapeIdentifier(k)}`).join(' AND ');
   return {
     ...copy,
-    statement: `COPY ${stagingTable} ${listed} FROM STDIN`,
+    statement: `COPY ${stagingTable} (${columnList}) FROM STDIN`,
     merge: {
-      before: `CREATE TEMP TABLE ${stagingTable} ON COMMIT DROP AS SELECT ${listed.slice(1, -1)} FROM ${target} WITH NO DATA`,
-      after: [`DELETE FROM ${target} t USING ${stagingTable} s WHERE ${match}`, `INSERT INTO ${target} ${listed} SELECT ${listed.slice(1, -1)} FROM ${stagingTable}`],
+      before: `CREATE TEMP TABLE ${stagingTable} ON COMMIT DROP AS SELECT ${columnList} FROM ${target} WITH NO DATA`,
+      after: [`DELETE FROM ${target} t USING ${stagingTable} s WHERE ${match}`, `INSERT INTO ${target} (${columnList}) SELECT ${columnList} FROM ${stagingTable}`],
     },
   };
 }

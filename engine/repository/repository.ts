@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { lastRecordId, reserveRecordIds, type FlowRecord } from '../sdk/record';
-import { Chunk, type ChunkOwner, type Span } from '../runtime/chunk';
+import { Chunk, type ChunkOwner, type Holdback, type Span } from '../runtime/chunk';
 import type { QueueStore } from '../runtime/durability';
 import { sumOf } from '../runtime/record-queue';
 import { decodeRecords, encodeRecords } from './codec';
@@ -11,6 +11,12 @@ import { Segments, type Segment } from './segments';
 
 /** Pending bytes that make the next write urgent: what waits to be written is held in memory. */
 const URGENT_BYTES = 16 * 1024 * 1024;
+/**
+ * Records beyond a memory window committed but not yet written, past which triggers wait for the
+ * writer: they are in memory only until written, and a source faster than the disk would otherwise
+ * pile them up past V8's young generation (the heap then grows far ahead of its collections).
+ */
+const SWAP_BACKLOG_BYTES = 8 * 1024 * 1024;
 /** How many consumed-before-written chunks may pile up in `offered` before it is filtered. */
 const DROP_DONE_EVERY = 1024;
 
@@ -26,6 +32,11 @@ export interface RepositoryOptions {
    * records that come and go within it are never written. Kafka's linger, NiFi's checkpoint in small.
    */
   lingerMs?: number;
+  /**
+   * How long a replayable source's records may stay unwritten while they flow on (1 s): its
+   * acknowledgement (a Kafka offset commit) waits meanwhile; records still queued then are written.
+   */
+  holdbackMs?: number;
 }
 
 /** What the repository found when it opened: for the log and the engine's bulletins. */
@@ -76,7 +87,7 @@ interface Group {
   snapshot: boolean;
 }
 
-const DEFAULTS: Required<RepositoryOptions> = { segmentBytes: 64 * 1024 ** 2, retryMs: 1_000, maxPendingBytes: 128 * 1024 ** 2, lingerMs: 200 };
+const DEFAULTS: Required<RepositoryOptions> = { segmentBytes: 64 * 1024 ** 2, retryMs: 1_000, maxPendingBytes: 128 * 1024 ** 2, lingerMs: 200, holdbackMs: 1_000 };
 
 /**
  * The durable repository: records in durable connections and processor states, in one journal of
@@ -116,6 +127,8 @@ export class Repository implements QueueStore {
   private doneUnwritten = 0;
   /** A chunk beyond a memory window waits to be written (and dropped from memory). */
   private swapPending = false;
+  /** Estimated bytes of such chunks until their write is done. */
+  private swapBytes = 0;
   /** An acknowledgement somebody waits for (an HTTP answer, flushed()) is pending. */
   private awaited = false;
   private blockedBy?: string;
@@ -184,7 +197,10 @@ export class Repository implements QueueStore {
     this.offered.push(chunk);
     this.pendingBytes += sumOf(chunk.sizes, chunk.count);
     // beyond its connection's memory window: it leaves memory only once written, so without delay
-    if (chunk.swapOut) this.swapPending = true;
+    if (chunk.swapOut) {
+      this.swapPending = true;
+      this.swapBytes += sumOf(chunk.sizes, chunk.count);
+    }
     this.schedule();
   }
 
@@ -194,8 +210,14 @@ export class Repository implements QueueStore {
       // not written yet, and now it never will be: it no longer counts, nor keeps its records alive
       if (chunk.done) {
         this.pendingBytes -= sumOf(chunk.sizes, chunk.count);
+        if (chunk.swapOut) this.swapBytes -= sumOf(chunk.sizes, chunk.count);
         // no span refers to a consumed position: the records may die young, as without a repository
         chunk.records = undefined;
+        // consumed by a commit that the next write holds: a source's acknowledgement waiting on it may follow that write
+        if (chunk.holdback) {
+          this.release(chunk, this.acks);
+          this.schedule();
+        }
         if (++this.doneUnwritten >= DROP_DONE_EVERY) {
           this.offered = this.offered.filter((c) => !c.done);
           this.doneUnwritten = 0;
@@ -271,7 +293,13 @@ export class Repository implements QueueStore {
     await this.flushed();
   }
 
-  afterDurable(done: () => void, sync: boolean, waiting = true): void {
+  afterDurable(done: () => void, sync: boolean, waiting = true, replayable?: readonly Chunk[]): void {
+    if (!waiting && replayable && replayable.length > 0) {
+      const holdback: Holdback = { remaining: replayable.length, done, sync, since: Date.now() };
+      for (const chunk of replayable) chunk.holdback = holdback;
+      this.schedule();
+      return;
+    }
     this.acks.push(done);
     if (waiting) this.awaited = true;
     if (sync) this.syncNeeded = true;
@@ -294,7 +322,7 @@ export class Repository implements QueueStore {
     // paused until a write succeeds again ('resumed' wakes the scheduler), not just until the next try
     if (this.blockedBy) return now + this.options.retryMs;
     // the writer is behind: let it catch up before more is committed (memory stays bounded)
-    return this.pendingBytes > this.options.maxPendingBytes ? now + 5 : 0;
+    return this.pendingBytes > this.options.maxPendingBytes || this.swapBytes > SWAP_BACKLOG_BYTES ? now + 5 : 0;
   }
 
   status(): RepositoryStatus {
@@ -329,8 +357,7 @@ export class Repository implements QueueStore {
    */
   private schedule(): void {
     if (this.scheduled || this.writing || this.closed) return;
-    const urgentBytes = Math.min(URGENT_BYTES, this.options.maxPendingBytes / 2);
-    if (this.awaited || this.swapPending || this.pendingBytes >= urgentBytes || this.rewrites.length > 0) {
+    if (this.urgent()) {
       clearTimeout(this.lingering);
       this.lingering = undefined;
       this.scheduled = true;
@@ -339,6 +366,20 @@ export class Repository implements QueueStore {
     } else {
       this.lingering ??= setTimeout(this.flush, this.options.lingerMs).unref();
     }
+  }
+
+  private urgent(): boolean {
+    const urgentBytes = Math.min(URGENT_BYTES, this.options.maxPendingBytes / 2);
+    return this.awaited || this.swapPending || this.pendingBytes >= urgentBytes || this.rewrites.length > 0;
+  }
+
+  /** One of the chunks a held-back acknowledgement waits on is safe: once all are, it joins `into`. */
+  private release(chunk: Chunk, into: (() => void)[]): void {
+    const holdback = chunk.holdback!;
+    chunk.holdback = undefined;
+    if (--holdback.remaining > 0) return;
+    into.push(holdback.done);
+    if (holdback.sync) this.syncNeeded = true;
   }
 
   private readonly flush = (): void => {
@@ -378,8 +419,17 @@ export class Repository implements QueueStore {
     for (const ack of group.acks) ack();
   }
 
-  /** Everything pending, as one frame. */
+  /**
+   * Everything pending, as one frame; but a write nobody waits for leaves out the chunks of replayable
+   * sources younger than options.holdbackMs (their acknowledgements wait with them): most are consumed
+   * before the next write, and then never written.
+   */
   private build(): Group {
+    const holding = !this.urgent();
+    const heldSince = Date.now() - this.options.holdbackMs;
+    const held: Chunk[] = [];
+    let heldBytes = 0;
+    const released: (() => void)[] = [];
     const blobs: Buffer[] = [];
     let blobBytes = 0;
     const store = (bytes: Buffer) => {
@@ -392,6 +442,12 @@ export class Repository implements QueueStore {
     const moved: Group['moved'] = [];
     for (const chunk of this.offered) {
       if (chunk.done) continue; // came and went between two writes: never written
+      if (holding && chunk.holdback && chunk.holdback.since > heldSince) {
+        held.push(chunk);
+        heldBytes += sumOf(chunk.sizes, chunk.count);
+        continue;
+      }
+      if (chunk.holdback) this.release(chunk, released);
       const stored: Stored = { pieces: [], bytes: 0, dirty: false };
       const records = chunk.records!;
       for (const [from, to] of unconsumedRuns(chunk)) {
@@ -404,10 +460,10 @@ export class Repository implements QueueStore {
       entries.push(entryOf(chunk, stored.pieces));
       written.push(chunk);
     }
-    this.offered = [];
+    this.offered = held;
     this.doneUnwritten = 0;
     this.swapPending = false;
-    this.pendingBytes = 0;
+    this.pendingBytes = heldBytes;
     for (const chunk of this.rewrites) {
       const stored = chunk.location as Stored;
       if (chunk.done || !stored.segment) continue;
@@ -442,7 +498,7 @@ export class Repository implements QueueStore {
     if (snapshot) meta.full = 1;
     this.pendingStates.clear();
     this.needsSnapshot = false;
-    const acks = this.acks;
+    const acks = released.length > 0 ? [...this.acks, ...released] : this.acks;
     const sync = this.syncNeeded;
     this.acks = [];
     this.awaited = false;
@@ -468,7 +524,10 @@ export class Repository implements QueueStore {
       // beyond its connection's memory window: from now on read back from disk when its turn comes
       if (chunk.swapOut) chunk.records = undefined;
     };
-    for (const chunk of group.written) place(chunk, (chunk.location as Stored).pieces);
+    for (const chunk of group.written) {
+      place(chunk, (chunk.location as Stored).pieces);
+      if (chunk.swapOut) this.swapBytes -= sumOf(chunk.sizes, chunk.count);
+    }
     for (const { chunk, pieces } of group.moved) {
       release(chunk, (chunk.location as Stored).segment!);
       place(chunk, pieces);

@@ -19,6 +19,20 @@ export interface ChunkStore {
   load(chunk: Chunk): FlowRecord[];
 }
 
+/**
+ * An acknowledgement held back until its chunks are safe: each one written, or consumed by a commit
+ * that is (whose own records are then in the same write). A crash before that loses nothing the
+ * source acknowledged: it delivers the records again.
+ */
+export interface Holdback {
+  /** Chunks not yet safe. */
+  remaining: number;
+  readonly done: () => void;
+  readonly sync: boolean;
+  /** When the commit was made (ms): past the store's bound the chunks are written anyway. */
+  readonly since: number;
+}
+
 /** The connection a chunk is queued in, as the store names it. */
 export interface ChunkOwner {
   readonly flowId: string;
@@ -49,6 +63,12 @@ export class Chunk {
   location?: unknown;
   /** Drop the records from memory once written: the queue holds more than its in-memory window. */
   swapOut = false;
+  /**
+   * A replayable source's acknowledgement waits on this chunk (its commit consumed nothing and set no
+   * state): it runs once the chunk is written, or consumed by a commit that is; until then the store
+   * may leave the chunk unwritten (durability.ts, Holdback).
+   */
+  holdback?: Holdback;
 
   constructor(
     /** By position; undefined while only on disk. A recovered chunk has no entries at consumed positions. */

@@ -1,4 +1,4 @@
-import { consumeSpans, partitionSpans } from './chunk';
+import { consumeSpans, partitionSpans, type Chunk } from './chunk';
 import type { Connection } from './connection';
 import type { Durability } from './durability';
 import { valueAt, type Queued } from './record-queue';
@@ -33,7 +33,12 @@ export interface Applied {
  */
 export function applyCommit(commit: CommitRecord, batch: Batch | undefined, now: number, durability: Durability, committer: Committer): Applied {
   let bytesOut = 0;
-  for (const { connection, records } of commit.deliveries) bytesOut += connection.offer(records, now);
+  const callbacks = commit.committed;
+  // a source's commit that consumed nothing and set no state can be made again by the source (Kafka
+  // redelivers what it was not told): its acknowledgement may wait for its records to be consumed
+  // downstream instead of written (durability.ts)
+  const replayable = callbacks !== undefined && !batch && !commit.state && !commit.waiting ? ([] as Chunk[]) : undefined;
+  for (const { connection, records } of commit.deliveries) bytesOut += connection.offer(records, now, false, replayable);
   let held: Queued | undefined;
   if (batch) {
     if (commit.retried.length > 0) batch.connection.offer(commit.retried, now, true);
@@ -46,8 +51,7 @@ export function applyCommit(commit: CommitRecord, batch: Batch | undefined, now:
     }
   }
   if (commit.state) durability.commitState(committer.flowId, committer.processorId, commit.state.value);
-  const callbacks = commit.committed;
-  if (callbacks) durability.afterDurable(() => committer.acknowledge(callbacks), committer.sync, commit.waiting);
+  if (callbacks) durability.afterDurable(() => committer.acknowledge(callbacks), committer.sync, commit.waiting, replayable);
   return { bytesOut, held };
 }
 

@@ -94,14 +94,16 @@ export class Connection {
   /**
    * Enqueue records (the connection keeps the array: callers hand over fresh arrays and do not
    * touch them again); returns their estimated bytes. At the head: records a retry sends back.
+   * `durable` collects the chunk when the connection is durable (a commit's acknowledgement may wait on it).
    */
-  offer(records: readonly FlowRecord[], now = Date.now(), atHead = false): number {
+  offer(records: readonly FlowRecord[], now = Date.now(), atHead = false, durable?: Chunk[]): number {
     if (records.length === 0) return 0;
     const sizes = sizesOf(records);
     const chunk = new Chunk(records as FlowRecord[], records.length, now, sizes, this.owner, atHead);
     const store = this.owner.store;
     if (store) {
       chunk.swapOut = this.queue.size >= MEMORY_WINDOW && this.settings.prioritizer === 'FIFO';
+      durable?.push(chunk);
       store.added(chunk);
     }
     this.queue.push(chunk);

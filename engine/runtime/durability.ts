@@ -1,4 +1,4 @@
-import type { ChunkStore, Span } from './chunk';
+import type { Chunk, ChunkStore, Span } from './chunk';
 import type { StateStore } from './state-store';
 
 /**
@@ -18,9 +18,13 @@ export interface Durability {
   /**
    * Run `done` once everything committed so far is durable: written to the operating system, and
    * with `sync` also to the disk (fsync), so that it survives a power loss. `waiting`: somebody waits
-   * for it, so the write should come soon rather than linger.
+   * for it, so the write should come soon rather than linger. `replayable`: the commit's durable
+   * chunks, when the source can deliver its records again (it consumed nothing, set no state, and
+   * nobody waits): then `done` may instead run once each of them is consumed by a commit that is
+   * durable, so records that flow on quickly are never written (Benthos's acknowledgement from the
+   * sink, bounded in time).
    */
-  afterDurable(done: () => void, sync: boolean, waiting?: boolean): void;
+  afterDurable(done: () => void, sync: boolean, waiting?: boolean, replayable?: readonly Chunk[]): void;
   /**
    * Resolves once everything committed so far is durable, or as soon as writes fail (disk full): a
    * stop must not wait for space, and what is not written was never acknowledged.

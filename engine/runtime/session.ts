@@ -125,9 +125,16 @@ export class Session implements ProcessSession<string> {
     return this.add(createRecord(content, attributes, parents?.map((p) => p.id), this.now));
   }
 
-  createAll(contents: readonly unknown[], attributes?: Record<string, string>): readonly FlowRecord[] {
+  createAll(contents: readonly unknown[], attributes?: Record<string, string> | readonly Record<string, string>[]): readonly FlowRecord[] {
     const created = new Array<FlowRecord>(contents.length);
-    for (let i = 0; i < contents.length; i++) created[i] = createRecord(contents[i], attributes, undefined, this.now);
+    if (Array.isArray(attributes)) {
+      const each = attributes as readonly Record<string, string>[];
+      if (each.length !== contents.length) throw new Error(`createAll: ${contents.length} contents but ${each.length} attribute maps`);
+      for (let i = 0; i < contents.length; i++) created[i] = createRecord(contents[i], each[i], undefined, this.now);
+    } else {
+      const shared = attributes as Record<string, string> | undefined;
+      for (let i = 0; i < contents.length; i++) created[i] = createRecord(contents[i], shared, undefined, this.now);
+    }
     // a source's session has no records yet: they become its records, copied on a later write like
     // the inputs, so the caller's array never changes under it
     if (this.records.length === 0 && !this.slotById) {

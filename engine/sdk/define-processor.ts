@@ -130,9 +130,10 @@ export interface ProcessSession<R extends string = string> {
   create(content: unknown, attributes?: Record<string, string>, parents?: readonly FlowRecord[]): FlowRecord;
   /**
    * A new record for each content, without parents (a source's batch), in one step: route them with
-   * `transferAll`. The array is handed over to the session: read it, do not change it.
+   * `transferAll`. The array is handed over to the session: read it, do not change it. `attributes`:
+   * one map for all of them, or one per content (shared by none: each record keeps its own).
    */
-  createAll(contents: readonly unknown[], attributes?: Record<string, string>): readonly FlowRecord[];
+  createAll(contents: readonly unknown[], attributes?: Record<string, string> | readonly Record<string, string>[]): readonly FlowRecord[];
   /** A copy with a new id (lineage: this record), to route to a second place. */
   clone(record: FlowRecord): FlowRecord;
   /**

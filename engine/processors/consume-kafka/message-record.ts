@@ -11,36 +11,45 @@ export const KAFKA_ATTRIBUTES = {
   headerPrefix: 'kafka.header.',
 } as const;
 
-/** A message as record content and attributes; `error` says why it belongs in failure instead. */
-export interface MessageRecord {
-  content: unknown;
-  attributes: Record<string, string>;
-  error?: string;
+/** A value that cannot be read as the chosen format: its raw text becomes the content, and the record goes to failure. */
+export class UnreadableValue {
+  constructor(
+    readonly text: string,
+    readonly reason: string,
+  ) {}
 }
 
-/**
- * json: the value parsed; a value that is not JSON keeps its raw text as content, with the reason.
- * text: the value as a UTF-8 string. A null value (a tombstone) is null content in both.
- */
-export function messageRecord({ topic, partition, message }: InboxEntry, format: 'json' | 'text'): MessageRecord {
+/** The attributes of a consumed message: where it came from, its key and headers. */
+export function messageAttributes({ topic, partition, message }: InboxEntry): Record<string, string> {
   const attributes: Record<string, string> = {
     [KAFKA_ATTRIBUTES.topic]: topic,
-    [KAFKA_ATTRIBUTES.partition]: String(partition),
+    [KAFKA_ATTRIBUTES.partition]: partitionText(partition),
     [KAFKA_ATTRIBUTES.offset]: message.offset,
     [KAFKA_ATTRIBUTES.timestamp]: message.timestamp,
   };
   if (message.key) attributes[KAFKA_ATTRIBUTES.key] = message.key.toString('utf8');
   addHeaders(attributes, message.headers);
-  if (message.value === null) return { content: null, attributes };
+  return attributes;
+}
+
+/**
+ * The content of a consumed message. json: the value parsed; text: the value as a UTF-8 string; a
+ * null value (a tombstone) is null content in both. A value that is not JSON is an UnreadableValue.
+ */
+export function messageContent({ topic, partition, message }: InboxEntry, format: 'json' | 'text'): unknown {
+  if (message.value === null) return null;
   const text = message.value.toString('utf8');
-  if (format === 'text') return { content: text, attributes };
+  if (format === 'text') return text;
   try {
-    return { content: JSON.parse(text), attributes };
+    return JSON.parse(text);
   } catch (error) {
-    const reason = `message value is not valid JSON (topic ${topic}, partition ${partition}, offset ${message.offset}): ${(error as Error).message}`;
-    return { content: text, attributes, error: reason };
+    return new UnreadableValue(text, `message value is not valid JSON (topic ${topic}, partition ${partition}, offset ${message.offset}): ${(error as Error).message}`);
   }
 }
+
+/** Partition numbers as attribute text, made once each (every message carries one). */
+const PARTITION_TEXT: string[] = [];
+const partitionText = (partition: number) => (PARTITION_TEXT[partition] ??= String(partition));
 
 /** A header sent several times becomes one attribute, its values joined with ','. */
 function addHeaders(attributes: Record<string, string>, headers: IHeaders | undefined): void {

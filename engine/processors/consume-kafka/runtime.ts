@@ -1,10 +1,10 @@
-import { implement } from '../../sdk';
+import { implement, type ProcessSession } from '../../sdk';
 import { topicsOf } from '../../services/kafka/spec';
 import { useService } from '../../services/use-service';
 import '../../services/kafka/types'; // the kafka service kind, for useService
 import { GroupReader } from './group-reader';
 import { Inbox } from './inbox';
-import { messageRecord } from './message-record';
+import { messageAttributes, messageContent, UnreadableValue } from './message-record';
 import { consumeKafkaSpec } from './spec';
 
 /**
@@ -33,12 +33,17 @@ export default implement(consumeKafkaSpec, async (ctx) => {
       if (delivery.entries.length === 0) return session.yield(IDLE_YIELD_MS);
       // first, so that whatever throws below gives the messages back
       session.onRolledBack(() => reader.restore(delivery));
-      for (const entry of delivery.entries) {
-        const { content, attributes, error } = messageRecord(entry, props.valueFormat);
-        const record = session.create(content, attributes);
-        if (error) session.fail(record, error);
-        else session.transfer(record, 'success');
+      const { entries } = delivery;
+      const contents = new Array<unknown>(entries.length);
+      const attributes = new Array<Record<string, string>>(entries.length);
+      let unreadable = false;
+      for (let i = 0; i < entries.length; i++) {
+        contents[i] = messageContent(entries[i], props.valueFormat);
+        attributes[i] = messageAttributes(entries[i]);
+        unreadable ||= contents[i] instanceof UnreadableValue;
       }
+      if (!unreadable) session.transferAll(session.createAll(contents, attributes), 'success');
+      else routeEach(session, contents, attributes);
       // at-least-once: Kafka learns the messages are consumed only once the records are durably queued
       // nobody waits for an offset commit: it may come with the repository's next lingering write,
       // and records that reach their sink before it are never written at all
@@ -51,3 +56,12 @@ export default implement(consumeKafkaSpec, async (ctx) => {
     view: () => reader.view(),
   };
 });
+
+/** A delivery with unreadable values: those go to failure as their raw text, saying why; the rest to success. */
+function routeEach(session: ProcessSession<'success' | 'failure'>, contents: readonly unknown[], attributes: readonly Record<string, string>[]): void {
+  for (let i = 0; i < contents.length; i++) {
+    const content = contents[i];
+    if (content instanceof UnreadableValue) session.fail(session.create(content.text, attributes[i]), content.reason);
+    else session.transfer(session.create(content, attributes[i]), 'success');
+  }
+}

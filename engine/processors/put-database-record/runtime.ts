@@ -51,6 +51,7 @@ export default implement(putDatabaseRecordSpec, (ctx) => {
       }
       const refused = rows.length > 0 ? await writeBatch(db, into, rows, props.statementRows) : undefined;
       refused?.forEach((message, index) => failures.set(index, message));
+      if (failures.size === 0) return session.transferAll(batch, 'success');
       for (let index = 0; index < batch.length; index++) {
         const failure = failures.get(index);
         if (failure === undefined) session.transfer(batch[index], 'success');

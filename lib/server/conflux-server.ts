@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createServer, type Server as HttpServer } from 'node:http';
 import next from 'next';
 import { Server } from 'socket.io';
 import type { ProcessorImplementation, ServiceImplementation } from '../../engine/sdk';
@@ -10,6 +10,7 @@ import { setFlowService } from './context';
 import { demoFlow } from './demo-flow';
 import { FlowService } from './flow-service';
 import { bridgeEngineToSockets, type LiveServer } from './live-bridge';
+import { DEFAULT_MAX_BODY_BYTES, SECURITY_HEADERS, refuse, requestGuard } from './request-guard';
 
 export interface ConfluxOptions {
   /** The project root, where Next finds its build. */
@@ -24,7 +25,9 @@ export const repositoryPath = () => process.env.CONFLUX_REPOSITORY ?? './data/re
 
 /**
  * Conflux in one process: Next.js (editor + API), socket.io (live channel) and the engine, on one
- * HTTP server; configured by HOST, PORT, DATABASE_URL, CONFLUX_REPOSITORY, CONFLUX_NO_DEMO and
+ * HTTP server; configured by HOST, PORT, DATABASE_URL, CONFLUX_REPOSITORY, CONFLUX_NO_DEMO,
+ * CONFLUX_PUBLIC_URL (the address people open it at: its host and origin are allowed besides
+ * loopback), CONFLUX_MAX_BODY_BYTES (request bodies, default 1 MiB) and
  * CONFLUX_SAFE_MODE (start with every processor stopped).
  *
  * The server listens before any processor starts: a processor stored RUNNING that hangs or floods
@@ -43,7 +46,15 @@ export async function runConflux({ dir, processors, services }: ConfluxOptions):
   if (problem) console.error(`The repository's journal was cut short at ${problem.segment}:${problem.offset}: ${problem.reason}`);
   const engine = new Engine({ processors, services, repository });
   const httpServer = createServer();
-  const io: LiveServer = new Server(httpServer);
+  const guard = requestGuard({ publicUrl: process.env.CONFLUX_PUBLIC_URL, maxBodyBytes: bodyLimit(), port: () => listeningPort(httpServer, port) });
+  const io: LiveServer = new Server(httpServer, {
+    maxHttpBufferSize: guard.maxBodyBytes,
+    // the live channel streams a flow's stats and records: only to Conflux's own pages
+    allowRequest: (request, answer) => {
+      const refused = guard.checkHandshake(request);
+      answer(refused?.error ?? null, refused === undefined);
+    },
+  });
   const live = bridgeEngineToSockets(engine, io);
   const service = new FlowService(store, engine, live.notifyChanged, catalogOf(processors, services));
   if ((await store.listFlows()).length === 0 && process.env.CONFLUX_NO_DEMO !== '1') await service.importFlow(demoFlow());
@@ -54,13 +65,19 @@ export async function runConflux({ dir, processors, services }: ConfluxOptions):
   await app.prepare();
   const handle = app.getRequestHandler();
   httpServer.on('request', (request, response) => {
-    // socket.io answers its own path; everything else is Next's
-    if (!request.url?.startsWith('/socket.io/')) void handle(request, response);
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
+    // socket.io answers its own path (its handshake has its own check); everything else is Next's
+    if (request.url?.startsWith('/socket.io/')) return;
+    const refused = guard.check(request);
+    if (refused) return refuse(response, refused);
+    void handle(request, response);
   });
   await new Promise<void>((resolve) => httpServer.listen(port, host, resolve));
-  const address = httpServer.address();
-  const actualPort = typeof address === 'object' && address ? address.port : port;
+  const actualPort = listeningPort(httpServer, port);
   console.log(`Conflux is running at http://${host === '0.0.0.0' ? 'localhost' : host}:${actualPort}`);
+  if (!['127.0.0.1', 'localhost', '::1'].includes(host) && !process.env.CONFLUX_PUBLIC_URL) {
+    console.log(`Listening on ${host}, but only requests for localhost are served: set CONFLUX_PUBLIC_URL to the address people open Conflux at`);
+  }
   if (safeMode) console.log('CONFLUX_SAFE_MODE=1: every processor stays stopped until started by hand');
   else void service.resume().catch((error) => console.error('Restarting the processors that were running failed:', error));
 
@@ -79,4 +96,16 @@ export async function runConflux({ dir, processors, services }: ConfluxOptions):
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+function listeningPort(server: HttpServer, fallback: number): number {
+  const address = server.address();
+  return typeof address === 'object' && address ? address.port : fallback;
+}
+
+/** CONFLUX_MAX_BODY_BYTES, or 1 MiB: the largest request body (a flow of thousands of processors fits). */
+function bodyLimit(): number {
+  const value = Number(process.env.CONFLUX_MAX_BODY_BYTES ?? DEFAULT_MAX_BODY_BYTES);
+  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`CONFLUX_MAX_BODY_BYTES must be a positive number of bytes, not "${process.env.CONFLUX_MAX_BODY_BYTES}"`);
+  return value;
 }

@@ -69,7 +69,7 @@ export async function runConflux({ dir, processors, services }: ConfluxOptions):
     // socket.io answers its own path (its handshake has its own check); everything else is Next's
     if (request.url?.startsWith('/socket.io/')) return;
     const refused = guard.check(request);
-    if (refused) return refuse(response, refused);
+    if (refused) return refuse(request, response, refused);
     void handle(request, response);
   });
   await new Promise<void>((resolve) => httpServer.listen(port, host, resolve));

@@ -135,8 +135,21 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'cross-origin-opener-policy': 'same-origin',
 };
 
-/** Answer a refusal as the API answers errors: JSON with `error`. */
-export function refuse(response: ServerResponse, { status, error }: Refusal): void {
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
-  response.end(JSON.stringify({ error }));
+/**
+ * Up to this many bytes of a refused body are read and thrown away before the answer, so that
+ * clients which cannot read an answer while they upload (fetch) still get the message; a larger
+ * upload is cut off right after the answer.
+ */
+const DISCARD_UP_TO_BYTES = 16 * 1024 * 1024;
+
+/** Answer a refusal as the API answers errors: JSON with `error`. Nothing of the body is kept. */
+export function refuse(request: IncomingMessage, response: ServerResponse, { status, error }: Refusal): void {
+  const answer = () => {
+    response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
+    response.end(JSON.stringify({ error }));
+  };
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (declared > 0 && declared <= DISCARD_UP_TO_BYTES) {
+    request.on('end', answer).on('error', answer).resume();
+  } else answer();
 }

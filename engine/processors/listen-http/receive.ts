@@ -1,5 +1,6 @@
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { CallerCheck } from './auth';
 import type { ByteBudget } from './byte-budget';
 import { ACCEPTED_CONTENT_TYPES, BodyError, formatOf, parseBody } from './parse-body';
 
@@ -14,7 +15,8 @@ export interface ReceiveOptions {
   readonly budget: ByteBudget;
   /** Lower-case header names copied to the records' attributes. */
   readonly headerNames: readonly string[];
-  readonly bearerToken: string;
+  /** Undefined when anyone may send records. */
+  readonly callers: CallerCheck | undefined;
   /** Why new records cannot be taken now (the buffer is full, the listener is stopping), or undefined. */
   busyReason(): string | undefined;
 }
@@ -49,8 +51,9 @@ export async function receive(req: IncomingMessage, options: ReceiveOptions): Pr
   if (req.method !== 'POST') {
     return { status: 405, body: { error: `${req.method} is not supported: POST records, GET for health` }, headers: { allow: 'POST, GET, HEAD' } };
   }
-  if (options.bearerToken && !authorized(req.headers.authorization, options.bearerToken)) {
-    return { status: 401, body: { error: 'missing or wrong bearer token' }, headers: { 'www-authenticate': 'Bearer' } };
+  const { callers } = options;
+  if (callers && !callers.accepts(req.headers.authorization)) {
+    return { status: 401, body: { error: callers.refusal }, headers: { 'www-authenticate': callers.challenge } };
   }
   const contentType = req.headers['content-type'] ?? '';
   const format = formatOf(contentType);
@@ -84,12 +87,6 @@ export function busy(reason: string): Reply {
 
 function underBasePath(path: string, basePath: string): boolean {
   return basePath === '/' || path === basePath || path.startsWith(`${basePath}/`);
-}
-
-/** Constant-time comparison (of digests, so the token's length does not leak either). */
-function authorized(header: string | undefined, token: string): boolean {
-  const digest = (text: string) => createHash('sha256').update(text).digest();
-  return timingSafeEqual(digest(header ?? ''), digest(`Bearer ${token}`));
 }
 
 /**

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
@@ -10,7 +11,7 @@ import { runProcessor, type ProcessorTestRunner } from '../../testing/run-proces
 import { testEngines } from '../../testing/test-engines';
 import { until } from '../../testing/until';
 import listenHttp, { type ListenHttpView } from './runtime';
-import { listenHttpSpec } from './spec';
+import { isLoopbackAddress, listenHttpSpec } from './spec';
 
 const viewOf = (run: ProcessorTestRunner) => run.status.view as ListenHttpView;
 
@@ -22,12 +23,13 @@ async function started(props: Record<string, unknown> = {}, implementation = lis
 interface Answer {
   status: number;
   retryAfter: string | null;
+  challenge: string | null;
   body: { accepted?: number; error?: string; status?: string };
 }
 
 async function send(port: number, body: string, contentType = 'application/json', path = '/', headers: Record<string, string> = {}): Promise<Answer> {
   const res = await fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', body, headers: { 'content-type': contentType, ...headers } });
-  return { status: res.status, retryAfter: res.headers.get('retry-after'), body: await res.json() };
+  return { status: res.status, retryAfter: res.headers.get('retry-after'), challenge: res.headers.get('www-authenticate'), body: await res.json() };
 }
 
 const ids = (records: FlowRecord[]) => records.map((r) => (r.content as { id: number }).id).sort((a, b) => a - b);
@@ -293,4 +295,66 @@ test('bodies in flight must allow at least one largest body', () => {
   const props = listenHttpSpec.properties.parse({ maxBodyBytes: 1000, maxBytesInFlight: 999 });
   assert.match(listenHttpSpec.validate!(props)[0].message, /must be at least Max body \(1000 bytes\)/);
   assert.deepEqual(listenHttpSpec.validate!(listenHttpSpec.properties.parse({})), []);
+});
+
+test('by default only callers on this machine reach it; every interface must be chosen', async (t) => {
+  const outside = Object.values(networkInterfaces())
+    .flat()
+    .find((a) => a?.family === 'IPv4' && !a.internal)?.address;
+  if (!outside) return t.skip('this machine has no address besides loopback');
+  // a TCP connection is enough: a request would wait for a trigger to take its records
+  const reachable = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const socket = connect(port, outside, () => (socket.destroy(), resolve(true)));
+      socket.on('error', () => resolve(false));
+    });
+  assert.equal(listenHttpSpec.properties.parse({}).host, '127.0.0.1');
+  const loopback = await runProcessor(listenHttp).props({ port: 0 }).run();
+  assert.equal(await reachable(viewOf(loopback).port), false, `not reachable at ${outside}`);
+  await loopback.stop();
+  const everywhere = await started({ host: '0.0.0.0' });
+  assert.equal(await reachable(everywhere.port), true, `reachable at ${outside} once 0.0.0.0 is chosen`);
+  await everywhere.run.stop();
+});
+
+test('without a listen address it binds the loopback address', async () => {
+  const run = await runProcessor(listenHttp).props({ port: 0 }).run();
+  assert.equal(viewOf(run).address, '127.0.0.1');
+  await run.stop();
+});
+
+test('basic auth: the right user name and password are accepted, anything else gets 401 with a Basic challenge', async () => {
+  const { run, port } = await started({ basicUsername: 'ingest', basicPassword: 'pä:ss word' });
+  const basic = (credentials: string, scheme = 'Basic') => ({ authorization: `${scheme} ${Buffer.from(credentials).toString('base64')}` });
+  for (const headers of [{}, basic('ingest:wrong'), basic('other:pä:ss word'), basic('ingest:pä:ss wor'), { authorization: 'Bearer pä:ss word' }, { authorization: 'Basic not base64!' }]) {
+    const refused = await send(port, '{"id": 0}', 'application/json', '/', headers);
+    assert.equal(refused.status, 401, JSON.stringify(headers));
+    assert.equal(refused.challenge, 'Basic realm="ListenHTTP", charset="UTF-8"');
+    assert.match(refused.body.error!, /missing or wrong basic auth user name or password/);
+  }
+  const accepted = [send(port, '{"id": 1}', 'application/json', '/', basic('ingest:pä:ss word')), send(port, '{"id": 2}', 'application/json', '/', basic('ingest:pä:ss word', 'basic'))];
+  await until(() => viewOf(run).buffered === 2);
+  await run.run();
+  assert.deepEqual((await Promise.all(accepted)).map((a) => a.status), [200, 200]);
+  assert.deepEqual(ids(run.routed('success')), [1, 2]);
+  await run.stop();
+});
+
+test('listening beyond loopback needs a bearer token or basic auth, or unauthenticated callers allowed explicitly', () => {
+  const issues = (props: Record<string, unknown>) => listenHttpSpec.validate!(listenHttpSpec.properties.parse(props));
+  assert.deepEqual(issues({ host: '0.0.0.0' }), [
+    { property: 'host', message: '0.0.0.0 accepts callers from other machines: set a bearer token or basic auth, or turn on "Accept unauthenticated callers from other machines"' },
+  ]);
+  assert.equal(issues({ host: '192.168.1.20' }).length, 1);
+  assert.equal(issues({ host: 'example.internal' }).length, 1, 'a name other than localhost may lead anywhere');
+  assert.deepEqual(issues({ host: '0.0.0.0', bearerToken: 't' }), []);
+  assert.deepEqual(issues({ host: '0.0.0.0', basicUsername: 'u', basicPassword: 'p' }), []);
+  assert.deepEqual(issues({ host: '::', allowUnauthenticated: true }), []);
+  assert.deepEqual(issues({}), [], 'loopback by default: no credentials needed');
+  assert.deepEqual(issues({ host: '0.0.0.0', basicUsername: 'u' }), [{ property: 'basicPassword', message: 'basic auth needs both a user name and a password' }]);
+  assert.deepEqual(issues({ basicUsername: 'u', basicPassword: 'p', bearerToken: 't' }), [
+    { property: 'basicUsername', message: 'choose one way to authenticate: a bearer token or basic auth, not both' },
+  ]);
+  for (const host of ['127.0.0.1', '127.1.2.3', '::1', '[::1]', '::ffff:127.0.0.1', 'localhost', 'LOCALHOST']) assert.ok(isLoopbackAddress(host), host);
+  for (const host of ['0.0.0.0', '::', '10.0.0.1', '128.0.0.1', '127.0.0.1.example.com', 'localhost.example.com']) assert.ok(!isLoopbackAddress(host), host);
 });

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { implement } from '../../sdk';
+import { callerCheck } from './auth';
 import { ByteBudget } from './byte-budget';
 import { RequestBuffer, type PendingRequest } from './request-buffer';
 import { busy, receive, type ReceiveOptions, type Reply } from './receive';
@@ -14,6 +15,8 @@ const IDLE_YIELD_MS = 1_000;
 
 /** What the processor shows in the editor (and what tests read the bound port from). */
 export interface ListenHttpView {
+  /** The address bound: 127.0.0.1 unless another was chosen. */
+  address: string;
   port: number;
   basePath: string;
   /** Records received, waiting to enter the flow. */
@@ -40,7 +43,7 @@ export default implement(listenHttpSpec, async ({ props, batchSize, wake }) => {
     maxBodyBytes: props.maxBodyBytes,
     budget: new ByteBudget(props.maxBytesInFlight),
     headerNames: headerNamesOf(props.headerAttributes),
-    bearerToken: props.bearerToken,
+    callers: callerCheck(props),
     busyReason,
   };
 
@@ -76,7 +79,7 @@ export default implement(listenHttpSpec, async ({ props, batchSize, wake }) => {
   const server = new WebhookServer((req, res) => {
     handle(req, res).catch(() => send(res, { status: 500, body: { error: 'the request could not be read' } }));
   });
-  const port = await server.listen(props.port, props.host);
+  const { address, port } = await server.listen(props.port, props.host);
 
   return {
     onTrigger(_batch, session) {
@@ -105,6 +108,6 @@ export default implement(listenHttpSpec, async ({ props, batchSize, wake }) => {
       await server.close();
     },
 
-    view: (): ListenHttpView => ({ port, basePath, buffered: buffer.size, accepted, answers: { ...answers } }),
+    view: (): ListenHttpView => ({ address, port, basePath, buffered: buffer.size, accepted, answers: { ...answers } }),
   };
 });

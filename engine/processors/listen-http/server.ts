@@ -23,8 +23,8 @@ export class WebhookServer {
     });
   }
 
-  /** Listen on host:port; resolves with the bound port, rejects with a message a data engineer can act on. */
-  listen(port: number, host: string): Promise<number> {
+  /** Listen on host:port; resolves with the bound address and port, rejects with a message a data engineer can act on. */
+  listen(port: number, host: string): Promise<{ address: string; port: number }> {
     const server = this.server;
     return new Promise((resolve, reject) => {
       const onError = (error: NodeJS.ErrnoException) => {
@@ -33,7 +33,8 @@ export class WebhookServer {
       };
       const onListening = () => {
         server.off('error', onError);
-        resolve((server.address() as AddressInfo).port);
+        const { address, port: bound } = server.address() as AddressInfo;
+        resolve({ address, port: bound });
       };
       server.once('error', onError);
       server.once('listening', onListening);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineProcessor } from '../../sdk';
+import { defineProcessor, type ValidationIssue } from '../../sdk';
 
 /** An HTTP header name (RFC 9110 token). */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -10,6 +10,17 @@ export function headerNamesOf(list: string): string[] {
     .split(/[\s,]+/)
     .filter(Boolean)
     .map((name) => name.toLowerCase());
+}
+
+/**
+ * Whether a listen address accepts only callers on this machine: 127.0.0.0/8, ::1 (also as
+ * ::ffff:127.x) and localhost. Any other name counts as reachable from elsewhere: it cannot be
+ * resolved here (specs also run in the browser), and a name may resolve differently later.
+ */
+export function isLoopbackAddress(host: string): boolean {
+  const address = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (address === 'localhost' || address === '::1' || address === '0:0:0:0:0:0:0:1') return true;
+  return /^(::ffff:)?127(\.\d{1,3}){3}$/.test(address);
 }
 
 export const listenHttpSpec = defineProcessor({
@@ -34,10 +45,12 @@ export const listenHttpSpec = defineProcessor({
     host: z
       .string()
       .min(1, 'an address is required')
-      .default('0.0.0.0')
+      .default('127.0.0.1')
       .meta({
         label: 'Listen address',
-        description: '0.0.0.0 listens on every interface; 127.0.0.1 accepts only callers on this machine.',
+        description:
+          '127.0.0.1 (the default) accepts only callers on this machine. To accept callers on other machines choose it explicitly: ' +
+          '0.0.0.0 listens on every interface, or give one address of this machine; then set a bearer token or basic auth (or allow unauthenticated callers).',
         order: 2,
       }),
     basePath: z
@@ -100,11 +113,34 @@ export const listenHttpSpec = defineProcessor({
         sensitive: true,
         order: 8,
       }),
+    basicUsername: z
+      .string()
+      .default('')
+      .meta({
+        label: 'Basic auth user name',
+        description: 'With a password: requests must carry HTTP basic auth ("Authorization: Basic ...") with this user name and password; others get 401. Instead of a bearer token, not with one.',
+        order: 9,
+      }),
+    basicPassword: z
+      .string()
+      .default('')
+      .meta({ label: 'Basic auth password', description: 'The password of the basic auth user name.', sensitive: true, order: 10 }),
+    allowUnauthenticated: z
+      .boolean()
+      .default(false)
+      .meta({
+        label: 'Accept unauthenticated callers from other machines',
+        description:
+          'A listen address other than loopback (127.0.0.1, ::1, localhost) needs a bearer token or basic auth, unless this is on: then anyone who can reach the port can send records.',
+        order: 11,
+      }),
   }),
-  validate: (props) =>
-    props.maxBytesInFlight < props.maxBodyBytes
+  validate: (props) => [
+    ...(props.maxBytesInFlight < props.maxBodyBytes
       ? [{ property: 'maxBytesInFlight', message: `must be at least Max body (${props.maxBodyBytes} bytes), or a largest request could never be read` }]
-      : [],
+      : []),
+    ...authIssues(props),
+  ],
   relationships: [
     {
       name: 'success',
@@ -113,3 +149,33 @@ export const listenHttpSpec = defineProcessor({
     },
   ],
 });
+
+/** The properties that decide who may send records. */
+interface CallerSettings {
+  readonly host: string;
+  readonly bearerToken: string;
+  readonly basicUsername: string;
+  readonly basicPassword: string;
+  readonly allowUnauthenticated: boolean;
+}
+
+/** One way to authenticate at most, basic auth complete, and callers from elsewhere authenticated unless allowed not to be. */
+function authIssues(props: CallerSettings): ValidationIssue[] {
+  const basic = props.basicUsername !== '' || props.basicPassword !== '';
+  if (basic && (props.basicUsername === '' || props.basicPassword === '')) {
+    const property = props.basicUsername === '' ? 'basicUsername' : 'basicPassword';
+    return [{ property, message: 'basic auth needs both a user name and a password' }];
+  }
+  if (basic && props.bearerToken !== '') {
+    return [{ property: 'basicUsername', message: 'choose one way to authenticate: a bearer token or basic auth, not both' }];
+  }
+  if (!basic && props.bearerToken === '' && !props.allowUnauthenticated && !isLoopbackAddress(props.host)) {
+    return [
+      {
+        property: 'host',
+        message: `${props.host} accepts callers from other machines: set a bearer token or basic auth, or turn on "Accept unauthenticated callers from other machines"`,
+      },
+    ];
+  }
+  return [];
+}

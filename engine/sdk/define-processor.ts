@@ -13,8 +13,13 @@ declare module 'zod' {
     expression?: 'jsonata';
     /** Render as a multi-line editor. */
     multiline?: boolean;
-    /** Never sent back to the browser in clear, never logged. */
+    /** Never sent back to the browser in clear, never logged, sealed in the flow store. */
     sensitive?: boolean;
+    /**
+     * Says where the secrets are sent (host, port, database, user, URL, brokers): a change to it that
+     * keeps a stored secret is refused until the secret is entered again with it.
+     */
+    destination?: boolean;
     placeholder?: string;
     /** Form layout order; lower first. */
     order?: number;

@@ -5,10 +5,12 @@ import type { ProcessorImplementation, ServiceImplementation } from '../../engin
 import { Engine } from '../../engine/runtime/engine';
 import { Repository } from '../../engine/repository/repository';
 import { FlowStore } from '../store/flow-store';
-import { catalogOf } from './catalog';
+import { catalogOf, type Catalog } from './catalog';
 import { setFlowService } from './context';
 import { demoFlow } from './demo-flow';
 import { FlowService } from './flow-service';
+import { sealedProperties } from './sealed-properties';
+import { loadSecretBox } from './secret-key';
 import { bridgeEngineToSockets, type LiveServer } from './live-bridge';
 import { DEFAULT_MAX_BODY_BYTES, SECURITY_HEADERS, refuse, requestGuard } from './request-guard';
 
@@ -27,8 +29,9 @@ export const repositoryPath = () => process.env.CONFLUX_REPOSITORY ?? './data/re
  * Conflux in one process: Next.js (editor + API), socket.io (live channel) and the engine, on one
  * HTTP server; configured by HOST, PORT, DATABASE_URL, CONFLUX_REPOSITORY, CONFLUX_NO_DEMO,
  * CONFLUX_PUBLIC_URL (the address people open it at: its host and origin are allowed besides
- * loopback), CONFLUX_MAX_BODY_BYTES (request bodies, default 1 MiB) and
- * CONFLUX_SAFE_MODE (start with every processor stopped).
+ * loopback), CONFLUX_MAX_BODY_BYTES (request bodies, default 1 MiB),
+ * CONFLUX_SECRET_KEY or CONFLUX_SECRET_KEY_FILE (the key stored secrets are sealed with: ./secret-key)
+ * and CONFLUX_SAFE_MODE (start with every processor stopped).
  *
  * The server listens before any processor starts: a processor stored RUNNING that hangs or floods
  * the engine cannot keep the editor and API from answering, where it can be stopped.
@@ -39,7 +42,8 @@ export async function runConflux({ dir, processors, services }: ConfluxOptions):
   const port = Number(process.env.PORT ?? 3000);
 
   const safeMode = process.env.CONFLUX_SAFE_MODE === '1';
-  const store = await FlowStore.open(process.env.DATABASE_URL);
+  const types = catalogOf(processors, services);
+  const store = await openSealedStore(types);
   const repository = await Repository.open(repositoryPath());
   const { records, problem } = repository.recovery;
   if (records > 0) console.log(`Recovered ${records} queued record(s) from ${repositoryPath()}`);
@@ -56,7 +60,7 @@ export async function runConflux({ dir, processors, services }: ConfluxOptions):
     },
   });
   const live = bridgeEngineToSockets(engine, io);
-  const service = new FlowService(store, engine, live.notifyChanged, catalogOf(processors, services));
+  const service = new FlowService(store, engine, live.notifyChanged, types);
   if ((await store.listFlows()).length === 0 && process.env.CONFLUX_NO_DEMO !== '1') await service.importFlow(demoFlow());
   await service.load();
   setFlowService(service);
@@ -96,6 +100,22 @@ export async function runConflux({ dir, processors, services }: ConfluxOptions):
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+/**
+ * The flow store with its secrets sealed under the server's key (a malformed key stops the start
+ * here, with the reason); secrets still in clear from an older release, or sealed with a key a
+ * rotation is retiring, are re-sealed before anything reads them.
+ */
+async function openSealedStore(types: Catalog): Promise<FlowStore> {
+  const { box, created, warning } = loadSecretBox();
+  if (created) console.log(`Created the secret key file ${created} (key ${box.keyId}): back it up apart from the database, the stored secrets cannot be read without it`);
+  if (warning) console.warn(warning);
+  const store = await FlowStore.open(process.env.DATABASE_URL, { vault: sealedProperties(types, box) });
+  const resealed = await store.resealSecrets();
+  if (resealed > 0) console.log(`Sealed the secrets of ${resealed} processor(s) and service(s) with key ${box.keyId}`);
+  if (box.keyIds.length > 1) console.log(`${box.source} still lists older keys (${box.keyIds.slice(1).join(', ')}): run \`npm run rotate-key\` to finish the rotation`);
+  return store;
 }
 
 function listeningPort(server: HttpServer, fallback: number): number {

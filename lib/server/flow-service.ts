@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { relationshipsOf, type AnySpec, type ValidationIssue } from '../../engine/sdk';
+import { relationshipsOf, type AnyServiceSpec, type AnySpec, type ValidationIssue } from '../../engine/sdk';
 import {
   DEFAULT_BATCH_SIZE,
   type CreateConnectionInput,
@@ -20,7 +20,7 @@ import { QUEUE_LISTING_MAX, type FlowStats, type QueuedRecordSummary } from '../
 import type { FlowStore, ImportGraph } from '../store/flow-store';
 import { registeredTypes, type Catalog } from './catalog';
 import { badRequest, conflict, notFound } from './http-error';
-import { keepSecrets, maskGraph, maskProcessor, maskService } from './secrets';
+import { keepSecrets, maskGraph, maskProcessor, maskService, secretsLeftBehind } from './secrets';
 import { namesOf, processorsUsing, serviceRefKeys } from '../flow/service-refs';
 import { FlowLocks } from './flow-locks';
 
@@ -136,11 +136,7 @@ export class FlowService {
   /** The patch with its properties parsed (secrets kept) and its relationship names checked. */
   private checkedConfiguration(spec: AnySpec, current: ProcessorConfig, patch: z.infer<typeof UpdateProcessorInput>): Partial<ProcessorConfig> {
     const update: Partial<ProcessorConfig> = { ...patch };
-    if (patch.properties !== undefined) {
-      const parsed = parseProperties(spec, keepSecrets(spec, patch.properties, current.properties));
-      if (!parsed.ok) throw badRequest(`invalid properties for ${spec.type}`, parsed.issues);
-      update.properties = parsed.data;
-    }
+    if (patch.properties !== undefined) update.properties = this.checkedProperties(spec, patch.properties, current.properties);
     // relationships named by auto-termination and retry must exist with the properties being saved
     const known = relationshipsOf(spec, update.properties ?? current.properties);
     const unknownOf = (names: readonly string[]) => names.filter((r) => !known.includes(r)).map((r) => `"${r}"`).join(', ');
@@ -152,6 +148,18 @@ export class FlowService {
       throw badRequest(message, [{ property: 'retry', message }]);
     }
     return update;
+  }
+
+  /**
+   * Properties sent to replace the stored ones, parsed, with the stored secrets kept where they were
+   * sent MASKED or left out; refused when that would send a kept secret to a new destination.
+   */
+  private checkedProperties(spec: AnySpec | AnyServiceSpec, incoming: Record<string, unknown>, stored: Record<string, unknown>) {
+    const parsed = parseProperties(spec, keepSecrets(spec, incoming, stored));
+    if (!parsed.ok) throw badRequest(`invalid properties for ${spec.type}`, parsed.issues);
+    const refused = secretsLeftBehind(spec, incoming, stored, parsed.data);
+    if (refused) throw badRequest(refused.message, refused.issues);
+    return parsed.data;
   }
 
   async deleteProcessor(flowId: string, processorId: string): Promise<void> {
@@ -313,11 +321,7 @@ export class FlowService {
       const running = processorsUsing(graph, serviceId, this.types.specOf).filter((p) => this.engine.isRunning(flowId, p.id));
       if (running.length > 0) throw conflict(`stop ${namesOf(running)} before changing "${current.name}": they use it`);
       const update: z.infer<typeof UpdateServiceInput> = { ...patch };
-      if (patch.properties !== undefined) {
-        const parsed = parseProperties(spec, keepSecrets(spec, patch.properties, current.properties));
-        if (!parsed.ok) throw badRequest(`invalid properties for ${spec.type}`, parsed.issues);
-        update.properties = parsed.data;
-      }
+      if (patch.properties !== undefined) update.properties = this.checkedProperties(spec, patch.properties, current.properties);
       const updated = await this.store.updateService(flowId, serviceId, update);
       if (!updated) throw notFound(`controller service ${serviceId}`);
       await this.changed(flowId);

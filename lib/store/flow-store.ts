@@ -1,5 +1,5 @@
 import type { FlowGraph, FlowSettings, FlowSummary, ConnectionConfig, ProcessorConfig, RunState, ServiceConfig } from '../../engine/flow/schema';
-import type { Flow as FlowRow, Prisma as P } from '../generated/sqlite/client';
+import type { ControllerService as ServiceRow, Flow as FlowRow, Prisma as P, Processor as ProcessorRow } from '../generated/sqlite/client';
 import { DEFAULT_DATABASE_URL, openPrisma, type Prisma } from './client';
 import {
   BY_CREATION,
@@ -23,8 +23,10 @@ import {
   type ServicePatch,
 } from './flow-rows';
 import { migrate } from './migrate';
+import { CLEAR_PROPERTIES, type PropertyOwner, type PropertyVault } from './property-vault';
 
 export type { ConnectionPatch, ImportGraph, ImportOptions, NewConnection, NewProcessor, NewService, ProcessorPatch, ServicePatch } from './flow-rows';
+export type { PropertyOwner, PropertyVault } from './property-vault';
 
 /** Thrown when a write names something that is not there (unknown flow, endpoint outside the flow). */
 export class FlowStoreError extends Error {
@@ -39,16 +41,26 @@ export class FlowStoreError extends Error {
 
 type Tx = P.TransactionClient;
 
-/** Flow graphs persisted with Prisma (SQLite or PostgreSQL), mapped to the zod types of engine/flow/schema. */
+/**
+ * Flow graphs persisted with Prisma (SQLite or PostgreSQL), mapped to the zod types of engine/flow/schema.
+ * Processor and service properties pass its vault on every write and read (./property-vault): the
+ * server's seals secrets, so they are never written in clear.
+ */
 export class FlowStore {
-  private constructor(private readonly prisma: Prisma) {}
+  private constructor(
+    private readonly prisma: Prisma,
+    private readonly vault: PropertyVault,
+  ) {}
 
   /** Migrates the database first, so a fresh file or database just works. */
-  static async open(databaseUrl: string = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL): Promise<FlowStore> {
+  static async open(
+    databaseUrl: string = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL,
+    options: { vault?: PropertyVault } = {},
+  ): Promise<FlowStore> {
     await migrate(databaseUrl);
     const prisma = openPrisma(databaseUrl);
     await prisma.$connect();
-    return new FlowStore(prisma);
+    return new FlowStore(prisma, options.vault ?? CLEAR_PROPERTIES);
   }
 
   async close(): Promise<void> {
@@ -102,18 +114,24 @@ export class FlowStore {
   async addProcessor(flowId: string, p: NewProcessor): Promise<ProcessorConfig> {
     return this.prisma.$transaction(async (tx) => {
       await this.touch(tx, flowId, true);
-      return toProcessor(await tx.processor.create({ data: newProcessorRow(flowId, p) }));
+      const properties = this.vault.seal({ kind: 'processor', type: p.type, name: p.name }, p.properties);
+      return this.processorOf(await tx.processor.create({ data: newProcessorRow(flowId, { ...p, properties }) }));
     });
   }
 
   async updateProcessor(flowId: string, id: string, patch: ProcessorPatch): Promise<ProcessorConfig | null> {
     return this.prisma.$transaction(async (tx) => {
-      const data = processorData(patch);
       const where = { id, flowId };
+      if (patch.properties !== undefined) {
+        const row = await tx.processor.findFirst({ where, select: { type: true, name: true } });
+        if (!row) return null;
+        patch = { ...patch, properties: this.vault.seal({ kind: 'processor', ...row }, patch.properties) };
+      }
+      const data = processorData(patch);
       const found = Object.keys(data).length ? (await tx.processor.updateMany({ where, data })).count : await tx.processor.count({ where });
       if (!found) return null;
       await this.touch(tx, flowId);
-      return toProcessor(await tx.processor.findUniqueOrThrow({ where: { id } }));
+      return this.processorOf(await tx.processor.findUniqueOrThrow({ where: { id } }));
     });
   }
 
@@ -159,20 +177,25 @@ export class FlowStore {
   async addService(flowId: string, s: NewService): Promise<ServiceConfig> {
     return this.prisma.$transaction(async (tx) => {
       await this.touch(tx, flowId, true);
-      return toService(await tx.controllerService.create({ data: { flowId, type: s.type, name: s.name, properties: json(s.properties) } }));
+      return this.serviceOf(await tx.controllerService.create({ data: { flowId, ...this.sealedService(s) } }));
     });
   }
 
   async updateService(flowId: string, id: string, patch: ServicePatch): Promise<ServiceConfig | null> {
     return this.prisma.$transaction(async (tx) => {
-      const data = serviceData(patch);
       const where = { id, flowId };
+      if (patch.properties !== undefined) {
+        const row = await tx.controllerService.findFirst({ where, select: { type: true, name: true } });
+        if (!row) return null;
+        patch = { ...patch, properties: this.vault.seal({ kind: 'service', ...row }, patch.properties) };
+      }
+      const data = serviceData(patch);
       const found = Object.keys(data).length
         ? (await tx.controllerService.updateMany({ where, data })).count
         : await tx.controllerService.count({ where });
       if (!found) return null;
       await this.touch(tx, flowId);
-      return toService(await tx.controllerService.findUniqueOrThrow({ where: { id } }));
+      return this.serviceOf(await tx.controllerService.findUniqueOrThrow({ where: { id } }));
     });
   }
 
@@ -205,7 +228,7 @@ export class FlowStore {
       // one at a time: each insert returns its new id, and creation order is the graph's order
       const serviceIds = new Map<string, string>();
       for (const s of graph.services ?? []) {
-        const row = await tx.controllerService.create({ data: { flowId: flow.id, type: s.type, name: s.name, properties: json(s.properties) } });
+        const row = await tx.controllerService.create({ data: { flowId: flow.id, ...this.sealedService(s) } });
         if (s.id !== undefined) serviceIds.set(s.id, row.id);
       }
       const ids = new Map<string, string>();
@@ -215,7 +238,8 @@ export class FlowStore {
           const value = properties[key];
           if (typeof value === 'string' && value !== '') properties[key] = serviceIds.get(value) ?? value;
         }
-        const row = await tx.processor.create({ data: newProcessorRow(flow.id, { ...p, properties }) });
+        const sealed = this.vault.seal({ kind: 'processor', type: p.type, name: p.name }, properties);
+        const row = await tx.processor.create({ data: newProcessorRow(flow.id, { ...p, properties: sealed }) });
         if (p.id !== undefined) ids.set(p.id, row.id);
       }
       const endpoint = (old: string) => {
@@ -245,10 +269,52 @@ export class FlowStore {
       id: flow.id,
       name: flow.name,
       settings: toSettings(flow),
-      processors: flow.processors.map(toProcessor),
+      processors: flow.processors.map((r) => this.processorOf(r)),
       connections: flow.connections.map(toConnection),
-      services: flow.services.map(toService),
+      services: flow.services.map((r) => this.serviceOf(r)),
     };
+  }
+
+  /**
+   * Rewrite every stored processor and service whose properties are not in the form a write would
+   * give them now (./property-vault reseal: clear secrets of an older release, secrets sealed with
+   * a key being retired), in one transaction; returns how many rows changed. The server runs it at
+   * start, scripts/rotate-key.ts with the new key.
+   */
+  async resealSecrets(): Promise<number> {
+    // one transaction over every row: give it longer than Prisma's 5 s default
+    return this.prisma.$transaction(
+      async (tx) => {
+        let changed = 0;
+        const select = { id: true, type: true, name: true, properties: true } as const;
+        for (const row of await tx.processor.findMany({ select })) {
+          const properties = this.vault.reseal({ kind: 'processor', ...row }, row.properties as Record<string, unknown>);
+          if (properties) changed += (await tx.processor.updateMany({ where: { id: row.id }, data: { properties: json(properties) } })).count;
+        }
+        for (const row of await tx.controllerService.findMany({ select })) {
+          const properties = this.vault.reseal({ kind: 'service', ...row }, row.properties as Record<string, unknown>);
+          if (properties) changed += (await tx.controllerService.updateMany({ where: { id: row.id }, data: { properties: json(properties) } })).count;
+        }
+        return changed;
+      },
+      { maxWait: 10_000, timeout: 10 * 60_000 },
+    );
+  }
+
+  private processorOf(row: ProcessorRow): ProcessorConfig {
+    const processor = toProcessor(row);
+    return { ...processor, properties: this.vault.open({ kind: 'processor', type: row.type, name: row.name }, processor.properties) };
+  }
+
+  private serviceOf(row: ServiceRow): ServiceConfig {
+    const service = toService(row);
+    return { ...service, properties: this.vault.open({ kind: 'service', type: row.type, name: row.name }, service.properties) };
+  }
+
+  /** A new service's row data, its secrets sealed. */
+  private sealedService(s: NewService) {
+    const owner: PropertyOwner = { kind: 'service', type: s.type, name: s.name };
+    return { type: s.type, name: s.name, properties: json(this.vault.seal(owner, s.properties)) };
   }
 
   /** Bump the flow's updatedAt (every write to its processors, connections or services is a change of the flow); returns the flow. */

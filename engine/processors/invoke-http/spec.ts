@@ -28,6 +28,7 @@ export const invokeHttpSpec = defineProcessor({
       })
       .default('https://api.example.com/customers/{customerId}')
       .meta({
+        destination: true,
         label: 'URL',
         description:
           'The URL to call. {field} or {nested.field} is replaced by the record\'s value, URL-encoded; not allowed in the host.',

@@ -19,6 +19,7 @@ export const kafkaClusterSpec = defineService({
         .string()
         .regex(BROKER_LIST, 'brokers as host:port, comma-separated, e.g. kafka-1:9092,kafka-2:9092')
         .meta({
+          destination: true,
           label: 'Brokers',
           description: 'Bootstrap brokers as host:port, comma-separated; the rest of the cluster is discovered from them.',
           placeholder: 'kafka-1:9092,kafka-2:9092',
@@ -37,7 +38,7 @@ export const kafkaClusterSpec = defineService({
         .enum(SASL_MECHANISMS)
         .default('none')
         .meta({ label: 'SASL mechanism', description: 'How to authenticate: none, or SASL PLAIN / SCRAM with the user below.', order: 4 }),
-      username: z.string().default('').meta({ label: 'User', description: 'SASL user name.', order: 5 }),
+      username: z.string().default('').meta({ destination: true, label: 'User', description: 'SASL user name.', order: 5 }),
       password: z.string().default('').meta({ label: 'Password', description: 'SASL password.', sensitive: true, order: 6 }),
     })
     .superRefine((props, ctx) => {

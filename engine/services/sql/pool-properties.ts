@@ -11,25 +11,25 @@ export function poolProperties(defaults: { port: number; user: string }) {
       .trim()
       .min(1, 'a host is required')
       .default('127.0.0.1')
-      .meta({ label: 'Host', description: 'Host name or IP address of the database server.', placeholder: 'db.eu.example.com', order: 1 }),
+      .meta({ destination: true, label: 'Host', description: 'Host name or IP address of the database server.', placeholder: 'db.eu.example.com', order: 1 }),
     port: z
       .number()
       .int()
       .min(1)
       .max(65_535)
       .default(defaults.port)
-      .meta({ label: 'Port', description: `TCP port of the server (${defaults.port} by default).`, order: 2 }),
+      .meta({ destination: true, label: 'Port', description: `TCP port of the server (${defaults.port} by default).`, order: 2 }),
     database: z
       .string()
       .trim()
       .min(1, 'a database name is required')
-      .meta({ label: 'Database', description: 'Name of the database to connect to.', placeholder: 'shop_eu', order: 3 }),
+      .meta({ destination: true, label: 'Database', description: 'Name of the database to connect to.', placeholder: 'shop_eu', order: 3 }),
     user: z
       .string()
       .trim()
       .min(1, 'a user is required')
       .default(defaults.user)
-      .meta({ label: 'User', description: 'Database user the pool logs in as.', order: 4 }),
+      .meta({ destination: true, label: 'User', description: 'Database user the pool logs in as.', order: 4 }),
     password: z
       .string()
       .default('')

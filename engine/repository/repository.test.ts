@@ -229,7 +229,7 @@ test("a replayable source's records that flow on are never written: its acknowle
   const written = await run({ holdbackMs: 0 });
   assert.equal(held.chunksWritten, 0);
   // every record sits in c1 or in Delay for 30 ms, past several 20 ms writes: written unless held back
-  assert.ok(held.bytes * 3 < written.bytes, `held back: ${held.bytes} bytes on disk; written at once: ${written.bytes}`);
+  assert.ok(held.bytes * 1.5 < written.bytes, `held back: ${held.bytes} bytes on disk; written at once: ${written.bytes}`);
 });
 
 test('a held-back acknowledgement runs once its records are written: still queued past holdbackMs, or at a write somebody waits for', async () => {

@@ -205,6 +205,9 @@ export class Repository implements QueueStore {
   }
 
   consumed(chunk: Chunk): void {
+    // what the consuming commit made stands for a held acknowledgement: with sync it must be fsynced
+    // before that acknowledgement, even if the write that releases it has nothing left to write
+    if (chunk.holdback?.sync) this.syncNeeded = true;
     const stored = chunk.location as Stored | undefined;
     if (!stored) {
       // not written yet, and now it never will be: it no longer counts, nor keeps its records alive

@@ -3,3 +3,4 @@ export * from './record';
 export * from './jsonata-schema';
 export * from './define-service';
 export * from './errors';
+export * from './file-roots';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { describeFailure, FormatError, formatOfPath, isFailure, START, type Cursor, type Decoded, type FormatName, type TextCodec, type TextFormatName } from '../../formats/codec';
 import { ParquetReader } from '../../formats/parquet';
 import { readTextFile, textCodec } from '../../formats/text';
-import { implement, type ProcessSession } from '../../sdk';
+import { confinedPath, implement, type ProcessSession } from '../../sdk';
 import { currentIdentity, deleteFile, isMissing, listFiles, moveToDone, type ListedFile } from './files';
 import { namePattern } from './name-pattern';
 import { getFileSpec } from './spec';
@@ -51,6 +51,16 @@ export default implement(getFileSpec, (ctx) => {
   const { props } = ctx;
   const directory = path.resolve(props.directory);
   const doneDirectory = path.resolve(directory, props.doneDirectory);
+  /**
+   * The directories are checked against the file roots at start and again in every trigger: a
+   * symlink that leads out may appear after validation. Outside, the trigger fails (a bulletin) and
+   * is retried, and nothing is read.
+   */
+  const checkConfined = () => {
+    confinedPath(directory, 'Directory');
+    if (props.after === 'move') confinedPath(doneDirectory, 'Done directory');
+  };
+  checkConfined();
   const matchesName = namePattern(props.pattern);
   const accept = (name: string) => matchesName(name) && formatOf(name) !== undefined;
   const codecs = new Map<TextFormatName, TextCodec>();
@@ -121,6 +131,7 @@ export default implement(getFileSpec, (ctx) => {
 
   return {
     async onTrigger(_batch, session) {
+      checkConfined();
       const state = (ctx.state() as GetFileState | undefined) ?? { done: {} };
       const done = { ...state.done };
       let reading = state.reading;

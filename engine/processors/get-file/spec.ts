@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineProcessor } from '../../sdk';
+import { defineProcessor, fileRootProblem, FILE_ROOTS_NOTE, type ValidationIssue } from '../../sdk';
 
 export const GET_FILE_FORMATS = ['auto', 'csv', 'jsonl', 'json', 'parquet'] as const;
 
@@ -17,7 +17,12 @@ export const getFileSpec = defineProcessor({
       .string()
       .min(1, 'a directory is required')
       .default('data/in')
-      .meta({ label: 'Directory', description: 'The directory to watch (relative paths are from the server\'s working directory).', placeholder: '/data/incoming', order: 1 }),
+      .meta({
+        label: 'Directory',
+        description: `The directory to watch (relative paths are from the server's working directory). ${FILE_ROOTS_NOTE}`,
+        placeholder: '/data/incoming',
+        order: 1,
+      }),
     pattern: z
       .string()
       .min(1, 'a pattern is required')
@@ -65,7 +70,11 @@ export const getFileSpec = defineProcessor({
       .string()
       .min(1)
       .default('done')
-      .meta({ label: 'Done directory', description: 'Where files go when "After reading" is move (relative to the directory).', order: 7 }),
+      .meta({
+        label: 'Done directory',
+        description: 'Where files go when "After reading" is move (relative to the directory); inside the allowed file roots, like the directory.',
+        order: 7,
+      }),
     delimiter: z.string().length(1, 'one character').default(',').meta({ label: 'CSV delimiter', description: 'The field separator of CSV files.', order: 8 }),
     typedValues: z
       .boolean()
@@ -82,6 +91,14 @@ export const getFileSpec = defineProcessor({
       .default(1000)
       .meta({ label: 'Poll interval (ms)', description: 'How long to wait before looking again when there is no file to read.', order: 10 }),
   }),
+  validate: (props) => {
+    const issues: ValidationIssue[] = [];
+    const directory = fileRootProblem(props.directory, 'Directory');
+    if (directory) issues.push({ property: 'directory', message: directory });
+    const done = props.after === 'move' && fileRootProblem(props.doneDirectory, 'Done directory', { relativeTo: props.directory });
+    if (done) issues.push({ property: 'doneDirectory', message: done });
+    return issues;
+  },
   relationships: [
     { name: 'success', description: 'One record per row, line or array element; attributes filename, path, file.format, record.index.' },
     {

@@ -5,7 +5,7 @@ import { EXTENSION_OF, type TextCodec } from '../../formats/codec';
 import { ParquetStaging } from '../../formats/parquet';
 import { textCodec } from '../../formats/text';
 import { inferSchema, mergeSchemas, widen, type RecordSchema } from '../../records/schema';
-import { implement, type FlowRecord, type ProcessSession } from '../../sdk';
+import { confinedPath, implement, type FlowRecord, type ProcessSession } from '../../sdk';
 import { ParquetPart, TextPart, type Part, type PartInfo } from './parts';
 import { putFileSpec } from './spec';
 
@@ -44,7 +44,9 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 export default implement(putFileSpec, async (ctx) => {
   const { props } = ctx;
-  const directory = path.resolve(props.directory);
+  // checked against the file roots here and before every batch: a symlink that leads out may appear
+  // after validation; the batch then fails (a bulletin) and waits in the queue
+  const directory = confinedPath(props.directory, 'Directory');
   await mkdir(directory, { recursive: true });
   // temporary files are hidden (readers such as GetFile skip .names) and carry this processor's id
   const prefix = `.conflux-${ctx.processorId.replace(/[^\w-]/g, '_')}-`;
@@ -162,6 +164,7 @@ export default implement(putFileSpec, async (ctx) => {
       failedRoll = undefined;
       throw error;
     }
+    confinedPath(directory, 'Directory');
     publishPending();
     const accepted: FlowRecord[] = [];
     for (const record of batch) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineProcessor } from '../../sdk';
+import { defineProcessor, fileRootProblem, FILE_ROOTS_NOTE } from '../../sdk';
 
 export const putFileSpec = defineProcessor({
   type: 'PutFile',
@@ -14,7 +14,12 @@ export const putFileSpec = defineProcessor({
       .string()
       .min(1, 'a directory is required')
       .default('data/out')
-      .meta({ label: 'Directory', description: 'Where files are written (created if missing; relative paths are from the server\'s working directory).', placeholder: '/data/outgoing', order: 1 }),
+      .meta({
+        label: 'Directory',
+        description: `Where files are written (created if missing; relative paths are from the server's working directory). ${FILE_ROOTS_NOTE}`,
+        placeholder: '/data/outgoing',
+        order: 1,
+      }),
     format: z
       .enum(['csv', 'jsonl', 'json', 'parquet'])
       .default('jsonl')
@@ -64,6 +69,10 @@ export const putFileSpec = defineProcessor({
       }),
     delimiter: z.string().length(1, 'one character').default(',').meta({ label: 'CSV delimiter', description: 'The field separator of CSV files.', order: 8 }),
   }),
+  validate: (props) => {
+    const outside = fileRootProblem(props.directory, 'Directory');
+    return outside ? [{ property: 'directory', message: outside }] : [];
+  },
   relationships: [
     { name: 'success', description: 'Records written to a file (and synced to disk when Sync is on).' },
     { name: 'failure', description: 'Records this format cannot hold: CSV and Parquet need object records (reason in error.message).' },

@@ -1,8 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-
-export const IN_MEMORY = ':memory:';
+import { IN_MEMORY } from './spec';
 
 export interface OpenDatabase {
   readonly instance: DuckDBInstance;

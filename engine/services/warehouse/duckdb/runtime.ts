@@ -1,5 +1,9 @@
-import { implementService } from '../../../sdk';
-import { duckdbWarehouseSpec } from './spec';
+import { confinedPath, implementService } from '../../../sdk';
+import { duckdbWarehouseSpec, IN_MEMORY } from './spec';
 import { DuckDBWarehouse } from './warehouse';
 
-export default implementService(duckdbWarehouseSpec, ({ props }) => DuckDBWarehouse.open(props.path));
+// the file is checked against the file roots again when it is opened: a symlink that leads out may
+// have appeared since validation (the processor using the service then fails with a bulletin)
+export default implementService(duckdbWarehouseSpec, ({ props }) =>
+  DuckDBWarehouse.open(props.path === IN_MEMORY ? IN_MEMORY : confinedPath(props.path, 'Database file')),
+);

@@ -317,7 +317,7 @@ test('old segments are deleted once consumed; a mostly dead one is compacted so 
   await until(() => first.engine.queued('segments', 'stuck') === 50);
   await first.engine.start('segments', ['many', 'slow']);
   await until(() => first.engine.stats('segments').processors.slow.in === 200_000, 30_000);
-  assert.ok(first.repository.status().writes > 50, 'the flowing records went through many group commits');
+  assert.ok(first.repository.status().writes > 10, 'the flowing records went through many group commits');
   await first.engine.flushed();
   await first.engine.flushed();
   const files = segmentFiles(dir);

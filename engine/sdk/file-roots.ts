@@ -1,7 +1,6 @@
 import type * as Fs from 'node:fs';
 import type * as Os from 'node:os';
 import type * as Path from 'node:path';
-import { TransientError } from './errors';
 
 /**
  * Processors and services that touch the host's files (GetFile, PutFile, DuckDBWarehouse) are
@@ -77,19 +76,25 @@ export function fileRootProblem(target: string, what: string, { relativeTo = '.'
   return `${what} ${shown} is outside the allowed file roots (${roots.join(', ')}); set ${FILE_ROOTS_ENV} to allow it`;
 }
 
-/** Thrown at start or in a trigger: nothing is wrong with the records, so they wait for the fix. */
-export class OutsideFileRootsError extends TransientError {}
+/**
+ * Thrown at start or in a trigger. Retryable (see isTransient): nothing is wrong with the records,
+ * so they wait in their queue for the path to be fixed instead of going to failure.
+ */
+export class OutsideFileRootsError extends Error {
+  override readonly name = 'OutsideFileRootsError';
+  readonly retryable = true;
+}
 
 /**
  * The absolute path of `target`, checked against the roots again where it is used (at start, in
  * each trigger): a symlink may have appeared since the configuration was validated.
  */
-export function confinedPath(target: string, what: string, options: PathOptions = {}): string {
+export function confinedPath(target: string, what: string): string {
   const node = nodeModules();
   if (!node) throw new Error('file paths are only used on the server');
-  const problem = fileRootProblem(target, what, options);
+  const problem = fileRootProblem(target, what);
   if (problem) throw new OutsideFileRootsError(problem);
-  return node.path.resolve(options.relativeTo ?? '.', target);
+  return node.path.resolve(target);
 }
 
 /** Whether `inner` is `outer` or below it; a sibling sharing its prefix (/tmp-evil for /tmp) is not. */
@@ -108,7 +113,8 @@ function realLocation({ fs, path }: NodeModules, absolute: string): string {
   let current = absolute;
   for (let hops = 0; ; ) {
     try {
-      return path.join(fs.realpathSync.native(current), ...missing.reverse());
+      const real = fs.realpathSync.native(current);
+      return path.join(real, ...missing);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
@@ -120,8 +126,8 @@ function realLocation({ fs, path }: NodeModules, absolute: string): string {
       continue;
     }
     const parent = path.dirname(current);
-    if (parent === current) return path.join(current, ...missing.reverse());
-    missing.push(path.basename(current));
+    if (parent === current) return path.join(current, ...missing);
+    missing.unshift(path.basename(current));
     current = parent;
   }
 }

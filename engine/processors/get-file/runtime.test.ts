@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { DuckDB, quoteLiteral } from '../../formats/parquet';
+import { withFileRoots } from '../../testing/file-roots';
 import { runProcessor } from '../../testing/run-processor';
 import getFile from './runtime';
+import { getFileSpec } from './spec';
 
 const root = mkdtempSync(path.join(tmpdir(), 'conflux-get-file-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -110,4 +112,42 @@ test('a file that is not in its format is one parse.failure and stays where it i
   assert.deepEqual(run.routed('success').map((r) => r.content), [1]);
   assert.ok(existsSync(path.join(dir, 'broken.parquet')));
   assert.ok(existsSync(path.join(dir, 'done', 'ok.jsonl')));
+});
+
+// ---- confined to the file roots ----
+
+const allowedRoot = path.join(realpathSync(root), 'allowed');
+const outsideRoot = path.join(realpathSync(root), 'outside');
+mkdirSync(allowedRoot);
+mkdirSync(outsideRoot);
+const outsideMessage = (what: string, shown: string) => `${what} ${shown} is outside the allowed file roots (${allowedRoot}); set CONFLUX_FILE_ROOTS to allow it`;
+
+test('a directory or done directory outside the file roots is refused by validation, with the roots named', async () => {
+  const issues = (props: Record<string, unknown>) => getFileSpec.validate!(getFileSpec.properties.parse(props));
+  await withFileRoots([allowedRoot], () => {
+    assert.deepEqual(issues({ directory: '/etc' }), [{ property: 'directory', message: outsideMessage('Directory', '/etc') }]);
+    assert.deepEqual(issues({ directory: `${allowedRoot}/in/../../outside` }), [{ property: 'directory', message: outsideMessage('Directory', outsideRoot) }]);
+    const escapingDone = { directory: path.join(allowedRoot, 'in'), doneDirectory: '../../outside/done' };
+    assert.deepEqual(issues(escapingDone), [{ property: 'doneDirectory', message: outsideMessage('Done directory', path.join(outsideRoot, 'done')) }]);
+    assert.deepEqual(issues({ ...escapingDone, after: 'keep' }), [], 'the done directory only matters when files are moved');
+    assert.deepEqual(issues({ directory: path.join(allowedRoot, 'in') }), []);
+  });
+});
+
+test('outside the file roots it does not start; a symlink that leads out later fails the trigger with a bulletin', async () => {
+  writeFile(outsideRoot, 'secret.jsonl', '{"secret":true}\n', Date.now() - 60_000);
+  await withFileRoots([allowedRoot], async () => {
+    await assert.rejects(runProcessor(getFile).props({ directory: outsideRoot }).run(), new RegExp(`start failed: Directory ${outsideRoot} is outside the allowed file roots`));
+
+    const watched = path.join(allowedRoot, 'watched');
+    mkdirSync(watched);
+    const run = await runProcessor(getFile).props({ directory: watched, minAgeMs: 0 }).run();
+    renameSync(watched, `${watched}.old`);
+    symlinkSync(outsideRoot, watched);
+    await run.run();
+    assert.equal(run.routed('success').length, 0, 'nothing read through the symlink');
+    assert.match(run.status.bulletins.at(-1)!.message, new RegExp(`^Directory ${watched} \\(really ${outsideRoot}\\) is outside the allowed file roots`));
+    assert.ok(existsSync(path.join(outsideRoot, 'secret.jsonl')), 'nor moved');
+    await run.stop();
+  });
 });

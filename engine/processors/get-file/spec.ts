@@ -91,13 +91,12 @@ export const getFileSpec = defineProcessor({
       .default(1000)
       .meta({ label: 'Poll interval (ms)', description: 'How long to wait before looking again when there is no file to read.', order: 10 }),
   }),
-  validate: (props) => {
-    const issues: ValidationIssue[] = [];
+  validate: (props): ValidationIssue[] => {
     const directory = fileRootProblem(props.directory, 'Directory');
-    if (directory) issues.push({ property: 'directory', message: directory });
+    if (directory) return [{ property: 'directory', message: directory }];
+    // checked once the directory is inside: a done directory below one outside says nothing new
     const done = props.after === 'move' && fileRootProblem(props.doneDirectory, 'Done directory', { relativeTo: props.directory });
-    if (done) issues.push({ property: 'doneDirectory', message: done });
-    return issues;
+    return done ? [{ property: 'doneDirectory', message: done }] : [];
   },
   relationships: [
     { name: 'success', description: 'One record per row, line or array element; attributes filename, path, file.format, record.index.' },

@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { inferSchema } from '../../records/schema';
+import { withFileRoots } from '../../testing/file-roots';
 import { runProcessor } from '../../testing/run-processor';
 import { until } from '../../testing/until';
 import getFile from '../get-file/runtime';
 import putFile from './runtime';
+import { putFileSpec } from './spec';
 
 const root = mkdtempSync(path.join(tmpdir(), 'conflux-put-file-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -112,4 +114,39 @@ test('a file rolls when it reaches its maximum age, without more records coming'
   assert.deepEqual(JSON.parse(readFileSync(path.join(dir, visible(dir)[0]), 'utf8')), [{ a: 1 }, 'two']);
   assert.match(visible(dir)[0], /^records-\d{8}T\d{9}Z-000001\.json$/);
   await run.stop();
+});
+
+// ---- confined to the file roots ----
+
+const allowedRoot = path.join(realpathSync(root), 'allowed');
+const outsideRoot = path.join(realpathSync(root), 'outside');
+mkdirSync(allowedRoot);
+mkdirSync(outsideRoot);
+
+test('an output directory outside the file roots is refused by validation, with the roots named', async () => {
+  const issues = (directory: string) => putFileSpec.validate!(putFileSpec.properties.parse({ directory }));
+  await withFileRoots([allowedRoot], () => {
+    assert.deepEqual(issues('/etc'), [
+      { property: 'directory', message: `Directory /etc is outside the allowed file roots (${allowedRoot}); set CONFLUX_FILE_ROOTS to allow it` },
+    ]);
+    assert.match(issues(`${allowedRoot}/../outside`)[0].message, new RegExp(`^Directory ${outsideRoot} is outside`));
+    assert.deepEqual(issues(path.join(allowedRoot, 'out')), []);
+  });
+});
+
+test('outside the file roots it does not start; a symlink that leads out later fails the batch, which waits in its queue', async () => {
+  await withFileRoots([allowedRoot], async () => {
+    await assert.rejects(runProcessor(putFile).props({ directory: outsideRoot }).run(), new RegExp(`start failed: Directory ${outsideRoot} is outside the allowed file roots`));
+
+    const out = path.join(allowedRoot, 'out');
+    const run = await runProcessor(putFile).props({ directory: out, format: 'jsonl', maxAgeMs: 0 }).run();
+    renameSync(out, `${out}.old`);
+    symlinkSync(outsideRoot, out);
+    await run.enqueue([{ n: 1 }]).run();
+    assert.equal(run.routed('success').length, 0);
+    assert.equal(run.queued, 1, 'the record waits for the directory to be fixed');
+    assert.match(run.status.bulletins.at(-1)!.message, new RegExp(`^Directory ${out} \\(really ${outsideRoot}\\) is outside the allowed file roots`));
+    assert.deepEqual(readdirSync(outsideRoot), [], 'nothing written through the symlink');
+    await run.stop();
+  });
 });

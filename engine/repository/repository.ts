@@ -212,8 +212,9 @@ export class Repository implements QueueStore {
     if (!stored) {
       // not written yet, and now it never will be: it no longer counts, nor keeps its records alive
       if (chunk.done) {
-        this.pendingBytes -= sumOf(chunk.sizes, chunk.count);
-        if (chunk.swapOut) this.swapBytes -= sumOf(chunk.sizes, chunk.count);
+        const bytes = sumOf(chunk.sizes, chunk.count);
+        this.pendingBytes -= bytes;
+        if (chunk.swapOut) this.swapBytes -= bytes;
         // no span refers to a consumed position: the records may die young, as without a repository
         chunk.records = undefined;
         // consumed by a commit that the next write holds: a source's acknowledgement waiting on it may follow that write

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { FlowGraph } from '../engine/flow/schema';
 import { processorSpecs } from '../engine/processors/specs';
-import { api, startConflux, type RunningConflux } from './server';
+import { adminAuth, api, startConflux, type RunningConflux } from './server';
 
 /**
  * Hostile input against the real server, bounded and on loopback: every route and method with ids
@@ -69,7 +69,7 @@ function mutate(shape: Record<string, unknown>): Record<string, unknown> {
 async function call(method: string, pathname: string, body: unknown): Promise<{ status: number; answer?: { error?: unknown } }> {
   try {
     const text = typeof body === 'string' || body === undefined ? body : JSON.stringify(body);
-    const response = await fetch(server.url + pathname, { method, headers: text === undefined ? undefined : { 'content-type': 'application/json' }, body: text });
+    const response = await fetch(server.url + pathname, { method, headers: { ...adminAuth(server.url), ...(text === undefined ? {} : { 'content-type': 'application/json' }) }, body: text });
     const answer = await response.text();
     try {
       return { status: response.status, answer: answer ? JSON.parse(answer) : undefined };

@@ -107,7 +107,7 @@ for (const target of flowStoreTargets()) {
       const demo: FlowGraph = (await call('GET', `/api/flows/${flowId}`)).body.flow;
       const generator = demo.processors.find((p) => p.type === 'GenerateRecords')!;
       const slowQueue = demo.connections.find((c) => c.countThreshold === 1000)!;
-      const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(server.url, { transports: ['websocket'] });
+      const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(server.url, { transports: ['websocket'], auth: { token: server.token } });
       const received: FlowStats[] = [];
       const changes: string[] = [];
       socket.on(Events.stats, (stats) => received.push(stats));
@@ -147,7 +147,7 @@ for (const target of flowStoreTargets()) {
       const graph: FlowGraph = (await call('GET', base)).body.flow;
       assert.ok(graph.processors.every((p) => p.runState === 'RUNNING'));
       // and the engine really runs them again: the live channel says so
-      const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(server.url, { transports: ['websocket'] });
+      const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(server.url, { transports: ['websocket'], auth: { token: server.token } });
       try {
         const stats = await new Promise<FlowStats>((resolve) => {
           socket.on(Events.stats, (s) => s.processors[count.id]?.in > 0 && resolve(s));

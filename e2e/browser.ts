@@ -1,6 +1,6 @@
 import { after, before } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { startConflux, type RunningConflux } from './server';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { ADMIN, sessionCookie, startConflux, type RunningConflux } from './server';
 
 /** Debian's chromium, headless, kept off the network (this machine has none to offer). */
 export function launchChromium(): Promise<Browser> {
@@ -46,4 +46,16 @@ export function withConfluxAndChromium(): { server: RunningConflux; browser: Bro
     await context.server?.stop();
   });
   return context;
+}
+
+/** A page signed in to the server (as its admin unless told otherwise), in a context of its own. */
+export async function signedInPage(
+  browser: Browser,
+  server: RunningConflux,
+  options: BrowserContextOptions = {},
+  credentials: { username: string; password: string } = ADMIN,
+): Promise<Page> {
+  const context = await browser.newContext(options);
+  await context.addCookies([{ name: 'conflux_session', value: await sessionCookie(server.url, credentials), url: server.url }]);
+  return context.newPage();
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import type { FlowGraph } from '../engine/flow/schema';
-import { processorNode, waitFor, withConfluxAndChromium } from './browser';
+import { processorNode, signedInPage, waitFor, withConfluxAndChromium } from './browser';
 import { api } from './server';
 
 const suite = withConfluxAndChromium();
@@ -15,7 +15,7 @@ const countText = async (locator: Locator) => Number((await locator.innerText())
 test('drag, connect, configure, start, watch live, stop — and the graph persists', async () => {
   const { server, browser } = suite;
   const flowId: string = (await api(server.url, 'POST', '/api/flows', { name: 'Canvas test' })).body.flow.id;
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const page = await signedInPage(browser, server, { viewport: { width: 1400, height: 900 } });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
 
@@ -103,5 +103,5 @@ test('drag, connect, configure, start, watch live, stop — and the graph persis
   assert.equal(await page.locator('[data-testid="processor-node"]').count(), 2);
   assert.equal(await page.getByTestId('queue-label').count(), 1);
   assert.deepEqual(errors, []);
-  await page.close();
+  await page.context().close();
 });

@@ -6,7 +6,7 @@ import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FlowStats } from '../engine/protocol';
 import { inspectViewOf } from '../engine/protocol/views';
-import { api, startConflux, tempSqliteUrl, type RunningConflux } from './server';
+import { adminAuth, api, startConflux, tempSqliteUrl, type RunningConflux } from './server';
 
 const servers = new Set<RunningConflux>();
 after(() => Promise.all([...servers].map((s) => s.stop())));
@@ -74,7 +74,7 @@ test('the queue listing shows the first 100 records in order, one in full and as
 
   const { record } = await call('GET', `/api/flows/${flowId}/connections/${queue}/queue/${first.id}`);
   assert.deepEqual(record.content, JSON.parse(first.preview));
-  const download = await fetch(`${server.url}/api/flows/${flowId}/connections/${queue}/queue/${first.id}?download`);
+  const download = await fetch(`${server.url}/api/flows/${flowId}/connections/${queue}/queue/${first.id}?download`, { headers: adminAuth(server.url) });
   assert.match(download.headers.get('content-disposition') ?? '', new RegExp(`attachment; filename="record-${first.id}.json"`));
   assert.deepEqual(await download.json(), record.content);
   assert.equal((await api(server.url, 'GET', `/api/flows/${flowId}/connections/${queue}/queue/999999`)).status, 404);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { ConnectionConfig, FlowGraph, ProcessorConfig } from '../engine/flow/schema';
-import { processorNode, waitFor, withConfluxAndChromium } from './browser';
+import { processorNode, signedInPage, waitFor, withConfluxAndChromium } from './browser';
 import { api } from './server';
 
 const suite = withConfluxAndChromium();
@@ -21,7 +21,7 @@ test('scheduling, retry, queue order and expiration, flow defaults, engine lag a
   assert.equal(created.status, 201);
   const connectionId: string = created.body.connection.id;
 
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const page = await signedInPage(browser, server, { viewport: { width: 1400, height: 900 } });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`${server.url}/flows/${flowId}`);
@@ -70,7 +70,7 @@ test('scheduling, retry, queue order and expiration, flow defaults, engine lag a
   await node(page, 'Inspect').waitFor();
   await page.getByTestId('flow-start').click();
   const lag = page.getByTestId('engine-lag');
-  await waitFor(async () => /engine lag \d+(\.\d)? ms/.test(await lag.innerText()), 'the engine lag to show a number', 5_000);
+  await waitFor(async () => /engine lag \d+(\.\d)? ms/.test(await lag.innerText()), 'the engine lag to show a number', 15_000);
 
   await page.locator(`[data-testid="queue-label"][data-connection-id="${connectionId}"]`).click();
   await page.getByTestId('conn-wait').waitFor();
@@ -88,5 +88,5 @@ test('scheduling, retry, queue order and expiration, flow defaults, engine lag a
   await page.getByTestId('flow-stop').click();
   await waitFor(async () => (await getFlow()).processors.every((p) => p.runState === 'STOPPED'), 'the flow to stop');
   assert.deepEqual(errors, []);
-  await page.close();
+  await page.context().close();
 });

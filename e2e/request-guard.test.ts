@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { io } from 'socket.io-client';
-import { api, startConflux, type RunningConflux } from './server';
+import { adminAuth, api, startConflux, type RunningConflux } from './server';
 
 /**
  * A raw HTTP request with any headers (fetch will not send a foreign Host); status, headers and body.
@@ -41,7 +41,7 @@ describe('the request guard: host, origin, content type, body size, headers', ()
 
   test("a page on another site cannot change anything: foreign Origin, cross-site fetch, a form's text/plain", async () => {
     const before = await flowCount();
-    const base = { host, 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) };
+    const base = { host, 'content-type': 'application/json', 'content-length': Buffer.byteLength(json), ...adminAuth(server.url) };
     const foreign = await send(server.url, 'POST', '/api/flows', { ...base, origin: 'http://evil.example' }, json);
     assert.equal(foreign.status, 403);
     assert.match(JSON.parse(foreign.body).error, /evil\.example.*refused/);
@@ -69,7 +69,7 @@ describe('the request guard: host, origin, content type, body size, headers', ()
     assert.equal(rebound.status, 421);
     assert.match(JSON.parse(rebound.body).error, /evil\.example.*CONFLUX_PUBLIC_URL/);
     assert.equal((await send(server.url, 'GET', '/', { host: 'evil.example' })).status, 421);
-    assert.equal((await send(server.url, 'GET', '/api/flows', { host: `localhost:${new URL(server.url).port}` })).status, 200);
+    assert.equal((await send(server.url, 'GET', '/api/flows', { host: `localhost:${new URL(server.url).port}`, ...adminAuth(server.url) })).status, 200);
   });
 
   test('a body past the limit is refused before it is read (413), and the server does not grow', async () => {
@@ -105,7 +105,7 @@ describe('the request guard: host, origin, content type, body size, headers', ()
   test('the live channel refuses a handshake from another origin', async () => {
     const connect = (origin: string) =>
       new Promise<string>((resolve) => {
-        const socket = io(server.url, { transports: ['websocket'], reconnection: false, extraHeaders: { origin } });
+        const socket = io(server.url, { transports: ['websocket'], reconnection: false, extraHeaders: { origin }, auth: { token: server.token } });
         socket.on('connect', () => {
           socket.close();
           resolve('connected');

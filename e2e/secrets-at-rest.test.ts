@@ -27,7 +27,15 @@ async function storedText(databaseUrl: string): Promise<string> {
   if (databaseUrl.startsWith('file:')) {
     // the database file and whatever SQLite keeps beside it (-wal, -journal)
     const dir = path.dirname(databaseUrl.slice('file:'.length));
-    return fs.readdirSync(dir).map((name) => fs.readFileSync(path.join(dir, name)).toString('latin1')).join('\n');
+    // (a journal can vanish between the listing and the read: the server writes its audit log meanwhile)
+    const read = (name: string) => {
+      try {
+        return fs.readFileSync(path.join(dir, name)).toString('latin1');
+      } catch {
+        return '';
+      }
+    };
+    return fs.readdirSync(dir).map(read).join('\n');
   }
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();

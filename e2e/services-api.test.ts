@@ -104,7 +104,7 @@ for (const target of flowStoreTargets()) {
       assert.equal(inUse.status, 409);
       assert.match(inUse.body.error, /"Asia shop" is used by "Read orders"/);
 
-      const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(server.url, { transports: ['websocket'] });
+      const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(server.url, { transports: ['websocket'], auth: { token: server.token } });
       socket.on(Events.stats, (stats) => seen.push(JSON.stringify(stats)));
       socket.emit(Events.subscribe, flowId);
       try {

@@ -10,7 +10,7 @@ import { serviceSpecOf } from '../engine/services/specs';
 import { MASKED, serviceKindOf, type ServiceKind } from '../engine/sdk';
 import { sensitiveKeys } from '../lib/server/secrets';
 import { fieldsOf } from '../components/panel/form-model';
-import { processorNode, waitFor, withConfluxAndChromium } from './browser';
+import { processorNode, signedInPage, waitFor, withConfluxAndChromium } from './browser';
 import { api } from './server';
 
 /** Registered service types with a secret, and what their required properties need to be valid. */
@@ -45,7 +45,7 @@ test(
     const processor: ProcessorConfig = (await call('POST', `${base}/processors`, { type: user.type, position: { x: 0, y: 0 } })).body.processor;
     const secretKey = [...sensitiveKeys(serviceSpec.properties)][0];
 
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const page = await signedInPage(browser, server, { viewport: { width: 1400, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${server.url}/flows/${flowId}`);
@@ -113,6 +113,6 @@ test(
     assert.match(await notice.innerText(), /is used by/);
     assert.equal((await getFlow()).services.length, 1);
     assert.deepEqual(errors, []);
-    await page.close();
+    await page.context().close();
   },
 );

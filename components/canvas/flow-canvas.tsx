@@ -1,5 +1,6 @@
 'use client';
 
+import { useCan } from '@/components/auth/identity';
 import { useCallback, type DragEvent } from 'react';
 import {
   Background,
@@ -56,6 +57,8 @@ export function FlowCanvas() {
     [store],
   );
 
+  // the server refuses changes from other roles; the canvas does not offer them
+  const canEdit = useCan('editor');
   const onConnect = useCallback(
     (connection: Connection) => {
       if (connection.sourceHandle) void actions.connect(connection.source, connection.sourceHandle, connection.target);
@@ -113,7 +116,9 @@ export function FlowCanvas() {
         isValidConnection={isValidConnection}
         onNodeDragStop={onNodeDragStop}
         onBeforeDelete={onBeforeDelete}
-        deleteKeyCode={deleteKeys}
+        deleteKeyCode={canEdit ? deleteKeys : null}
+        nodesDraggable={canEdit}
+        nodesConnectable={canEdit}
         fitView
         fitViewOptions={fitViewOptions}
         minZoom={0.2}
@@ -122,7 +127,7 @@ export function FlowCanvas() {
         <Background variant={BackgroundVariant.Dots} gap={16} size={1} />
         <Controls showInteractive={false} />
         <MiniMap pannable zoomable nodeStrokeWidth={2} className="rounded border border-slate-200" />
-        {nodes.length === 0 && (
+        {nodes.length === 0 && canEdit && (
           <Panel position="top-center" className="rounded border border-dashed border-slate-300 bg-white/80 px-3 py-2 text-xs text-slate-500">
             Drag a processor from the palette onto the canvas to start.
           </Panel>

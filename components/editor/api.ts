@@ -43,7 +43,7 @@ const ErrorBody = z.object({
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
-async function request<S extends z.ZodType>(method: Method, path: string, answer: S, body?: unknown): Promise<z.infer<S>> {
+export async function request<S extends z.ZodType>(method: Method, path: string, answer: S, body?: unknown): Promise<z.infer<S>> {
   let response: Response;
   try {
     response = await fetch(path, {

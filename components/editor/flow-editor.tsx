@@ -3,6 +3,7 @@
 import { useEffect } from 'react';
 import Link from 'next/link';
 import { ReactFlowProvider } from '@xyflow/react';
+import { Can } from '@/components/auth/identity';
 import { FlowCanvas } from '@/components/canvas/flow-canvas';
 import { Palette } from '@/components/palette/palette';
 import { SidePanel } from '@/components/panel/side-panel';
@@ -31,7 +32,9 @@ function EditorShell({ flowId }: { flowId: string }) {
     <div className="flex h-screen flex-col overflow-hidden">
       <Toolbar />
       <div className="flex min-h-0 flex-1">
-        <Palette />
+        <Can role="editor">
+          <Palette />
+        </Can>
         <main className="relative min-w-0 flex-1">
           <CanvasOrStatus />
         </main>

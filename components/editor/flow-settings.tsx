@@ -1,5 +1,6 @@
 'use client';
 
+import { Can } from '@/components/auth/identity';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { FlowSettings, type SyncPolicy } from '@/engine/flow/schema';
 import { Button } from '@/components/ui/button';
@@ -140,9 +141,11 @@ function SettingsForm({ onDone }: { onDone: () => void }) {
         </select>
       </Field>
       <div className="flex items-center gap-1.5">
+        <Can role="editor">
         <Button type="submit" tone="primary" data-testid="flow-settings-save" disabled={saving || !check.success}>
           {saving ? 'Saving…' : 'Save'}
         </Button>
+        </Can>
         <Button onClick={onDone}>Cancel</Button>
       </div>
     </form>

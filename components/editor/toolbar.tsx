@@ -1,6 +1,8 @@
 'use client';
 
 import Link from 'next/link';
+import { Can } from '@/components/auth/identity';
+import { UserMenu } from '@/components/auth/user-menu';
 import { Button } from '@/components/ui/button';
 import { EngineLag } from './engine-lag';
 import { FlowName } from './flow-name';
@@ -19,7 +21,7 @@ function RunSummary() {
   );
 }
 
-/** Top bar: back to the list, flow name, whole-flow start/stop, services, flow settings, engine lag, live channel state. */
+/** Top bar: back to the list, flow name, whole-flow start/stop (operators), services, flow settings, engine lag, live channel state, the user. */
 export function Toolbar() {
   const pending = useEditor((s) => Boolean(s.pendingRuns['*']));
   const loaded = useEditor((s) => s.graph !== null);
@@ -32,20 +34,23 @@ export function Toolbar() {
       </Link>
       <span className="text-slate-300">/</span>
       <FlowName />
-      <div className="ml-2 flex items-center gap-1.5">
-        <Button tone="go" data-testid="flow-start" disabled={!loaded || pending} onClick={() => void run('start')}>
-          ▶ Start flow
-        </Button>
-        <Button data-testid="flow-stop" disabled={!loaded || pending} onClick={() => void run('stop')}>
-          ■ Stop flow
-        </Button>
-      </div>
+      <Can role="operator">
+        <div className="ml-2 flex items-center gap-1.5">
+          <Button tone="go" data-testid="flow-start" disabled={!loaded || pending} onClick={() => void run('start')}>
+            ▶ Start flow
+          </Button>
+          <Button data-testid="flow-stop" disabled={!loaded || pending} onClick={() => void run('stop')}>
+            ■ Stop flow
+          </Button>
+        </div>
+      </Can>
       <RunSummary />
       <div className="ml-auto flex items-center gap-3">
         <ServicesButton />
         <FlowSettingsButton />
         <EngineLag />
         <LiveStatus />
+        <UserMenu />
       </div>
     </header>
   );

@@ -1,5 +1,6 @@
 'use client';
 
+import { Can } from '@/components/auth/identity';
 import { useState, type FormEvent } from 'react';
 import { UpdateConnectionInput, type ConnectionConfig, type FlowGraph } from '@/engine/flow/schema';
 import { ApiError, describeError } from '@/components/editor/api';
@@ -157,9 +158,12 @@ export function ConnectionPanel({ connection, graph }: { connection: ConnectionC
         </label>
 
         <div className="flex items-center gap-1.5">
+          <Can role="editor">
           <Button type="submit" tone="primary" data-testid="conn-save" disabled={saving || !check.success}>
             {saving ? 'Saving…' : 'Save'}
           </Button>
+          </Can>
+          <Can role="operator">
           <Button
             data-testid="conn-empty"
             className="ml-auto"
@@ -169,6 +173,8 @@ export function ConnectionPanel({ connection, graph }: { connection: ConnectionC
           >
             Empty queue
           </Button>
+          </Can>
+          <Can role="editor">
           <Button
             tone="danger"
             data-testid="conn-delete"
@@ -177,6 +183,7 @@ export function ConnectionPanel({ connection, graph }: { connection: ConnectionC
           >
             Delete
           </Button>
+          </Can>
         </div>
       </form>
     </div>

@@ -1,5 +1,6 @@
 'use client';
 
+import { Can } from '@/components/auth/identity';
 import type { ProcessorConfig } from '@/engine/flow/schema';
 import { Button } from '@/components/ui/button';
 import { inputClass } from '@/components/ui/field';
@@ -34,6 +35,7 @@ export function ProcessorHeader({ processor, summary }: { processor: ProcessorCo
       />
       {summary && <p className="text-[11px] leading-snug text-slate-500">{summary}</p>}
       <div className="flex items-center gap-1.5">
+        <Can role="operator">
         <Button
           tone="go"
           data-testid="proc-start"
@@ -45,6 +47,8 @@ export function ProcessorHeader({ processor, summary }: { processor: ProcessorCo
         <Button data-testid="proc-stop" disabled={!running || pending} onClick={() => void run('stop', processor.id)}>
           ■ Stop
         </Button>
+        </Can>
+        <Can role="editor">
         <Button
           tone="danger"
           data-testid="proc-delete"
@@ -54,6 +58,7 @@ export function ProcessorHeader({ processor, summary }: { processor: ProcessorCo
         >
           Delete
         </Button>
+        </Can>
       </div>
     </div>
   );

@@ -1,5 +1,6 @@
 'use client';
 
+import { Can } from '@/components/auth/identity';
 import { useMemo, useState, type FormEvent } from 'react';
 import { ProcessorConfig as ProcessorConfigSchema, type FlowGraph, type ProcessorConfig } from '@/engine/flow/schema';
 import { validateFlow } from '@/engine/flow/validate';
@@ -189,6 +190,7 @@ export function ProcessorPanel({ processor, graph }: { processor: ProcessorConfi
           <p className="text-[11px] text-red-600">Fix the highlighted fields before saving.</p>
         )}
 
+        <Can role="editor">
         <div className="flex items-center gap-1.5">
           <Button type="submit" tone="primary" data-testid="props-save" disabled={running || saving}>
             {saving ? 'Saving…' : 'Save'}
@@ -198,6 +200,7 @@ export function ProcessorPanel({ processor, graph }: { processor: ProcessorConfi
           </Button>
           {dirty && !running && <span className="text-[11px] text-slate-500">unsaved changes</span>}
         </div>
+        </Can>
       </form>
       <div className="flex flex-col gap-3 p-3">
         <ProcessorState processorId={processor.id} running={running} />

@@ -1,5 +1,6 @@
 'use client';
 
+import { useCan } from '@/components/auth/identity';
 import { useCallback, useEffect, useState } from 'react';
 import { clearProcessorState, describeError, getProcessorState } from '@/components/editor/api';
 import { useEditor, useEditorActions } from '@/components/editor/store-context';
@@ -21,6 +22,7 @@ const show = (state: unknown) => {
  */
 export function ProcessorState({ processorId, running }: { processorId: string; running: boolean }) {
   const flowId = useEditor((s) => s.flowId);
+  const canEdit = useCan('editor');
   const { notify } = useEditorActions();
   const [state, setState] = useState<{ value: unknown } | null>(null);
   const [confirming, setConfirming] = useState(false);
@@ -57,7 +59,7 @@ export function ProcessorState({ processorId, running }: { processorId: string; 
     <section className="flex flex-col gap-1">
       <div className="flex items-center gap-2">
         <h4 className="text-[10px] font-semibold tracking-wider text-slate-400 uppercase">State</h4>
-        {hasState && !running && !confirming && (
+        {hasState && !running && !confirming && canEdit && (
           <Button data-testid="state-clear" className="ml-auto px-1.5 py-0" onClick={() => setConfirming(true)} title="Forget the committed state">
             Clear state
           </Button>

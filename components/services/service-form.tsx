@@ -1,5 +1,6 @@
 'use client';
 
+import { Can } from '@/components/auth/identity';
 import { useState, type FormEvent } from 'react';
 import type { FlowGraph, ServiceConfig } from '@/engine/flow/schema';
 import { validateService } from '@/engine/flow/validate';
@@ -107,6 +108,7 @@ export function ServiceForm({ service, graph }: { service: ServiceConfig; graph:
           ))}
         </ul>
       )}
+      <Can role="editor">
       <div className="flex items-center gap-1.5">
         <Button type="submit" tone="primary" data-testid="service-save" disabled={running > 0 || saving}>
           {saving ? 'Saving…' : 'Save'}
@@ -131,6 +133,7 @@ export function ServiceForm({ service, graph }: { service: ServiceConfig; graph:
           Delete
         </Button>
       </div>
+      </Can>
     </form>
   );
 }

@@ -1,5 +1,6 @@
 'use client';
 
+import { Can } from '@/components/auth/identity';
 import { useState } from 'react';
 import type { FlowGraph, ServiceConfig } from '@/engine/flow/schema';
 import { validateService } from '@/engine/flow/validate';
@@ -33,7 +34,9 @@ export function ServicesPanel({ graph, openId }: { graph: FlowGraph; openId?: st
           Connection pools and clients, configured once and shared by the processors that name them.
         </p>
         <ServiceList services={graph.services} openId={open?.id} />
-        <AddService />
+        <Can role="editor">
+          <AddService />
+        </Can>
       </div>
       {/* keyed by its saved content: a change saved anywhere resets the form to it */}
       {open && <ServiceForm key={`${open.id}:${JSON.stringify(open)}`} service={open} graph={graph} />}

@@ -4,7 +4,13 @@ import { Server } from 'socket.io';
 import type { ProcessorImplementation, ServiceImplementation } from '../../engine/sdk';
 import { Engine } from '../../engine/runtime/engine';
 import { Repository } from '../../engine/repository/repository';
+import { AccountStore } from '../store/account-store';
+import type { Prisma } from '../store/client';
+import { openDatabase } from '../store/database';
 import { FlowStore } from '../store/flow-store';
+import { Accounts } from './auth/accounts';
+import { accessGate } from './auth/gate';
+import { setAccounts } from './auth/request-identity';
 import { catalogOf, type Catalog } from './catalog';
 import { setFlowService } from './context';
 import { demoFlow } from './demo-flow';
@@ -43,7 +49,11 @@ export async function runConflux({ dir, processors, services }: ConfluxOptions):
 
   const safeMode = process.env.CONFLUX_SAFE_MODE === '1';
   const types = catalogOf(processors, services);
-  const store = await openSealedStore(types);
+  const database = await openDatabase(process.env.DATABASE_URL);
+  const store = await openSealedStore(database, types);
+  const accounts = new Accounts(new AccountStore(database));
+  const setupToken = await accounts.prepare();
+  setAccounts(accounts);
   const repository = await Repository.open(repositoryPath());
   const { records, problem } = repository.recovery;
   if (records > 0) console.log(`Recovered ${records} queued record(s) from ${repositoryPath()}`);
@@ -59,7 +69,7 @@ export async function runConflux({ dir, processors, services }: ConfluxOptions):
       answer(refused?.error ?? null, refused === undefined);
     },
   });
-  const live = bridgeEngineToSockets(engine, io);
+  const live = bridgeEngineToSockets(engine, io, accounts);
   const service = new FlowService(store, engine, live.notifyChanged, types);
   if ((await store.listFlows()).length === 0 && process.env.CONFLUX_NO_DEMO !== '1') await service.importFlow(demoFlow());
   await service.load();
@@ -68,19 +78,27 @@ export async function runConflux({ dir, processors, services }: ConfluxOptions):
   const app = next({ dev, hostname: host, port, dir });
   await app.prepare();
   const handle = app.getRequestHandler();
+  const admit = accessGate(accounts);
+  // socket.io answers its own path, before this listener and sometimes at once (its handshake has its own check)
+  io.engine.on('headers', (headers: Record<string, string>) => Object.assign(headers, SECURITY_HEADERS));
   httpServer.on('request', (request, response) => {
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
-    // socket.io answers its own path (its handshake has its own check); everything else is Next's
     if (request.url?.startsWith('/socket.io/')) return;
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
     const refused = guard.check(request);
     if (refused) return refuse(request, response, refused);
-    void handle(request, response);
+    void admit(request, response).then((admitted) => {
+      if (admitted) void handle(request, response);
+    });
   });
   await new Promise<void>((resolve) => httpServer.listen(port, host, resolve));
   const actualPort = listeningPort(httpServer, port);
   console.log(`Conflux is running at http://${host === '0.0.0.0' ? 'localhost' : host}:${actualPort}`);
   if (!['127.0.0.1', 'localhost', '::1'].includes(host) && !process.env.CONFLUX_PUBLIC_URL) {
     console.log(`Listening on ${host}, but only requests for localhost are served: set CONFLUX_PUBLIC_URL to the address people open Conflux at`);
+  }
+  if (setupToken) {
+    const origin = process.env.CONFLUX_PUBLIC_URL?.replace(/\/$/, '') ?? `http://${host === '0.0.0.0' ? 'localhost' : host}:${actualPort}`;
+    console.log(`No user yet: create the first admin at ${origin}/setup?token=${setupToken} (the link works once)`);
   }
   if (safeMode) console.log('CONFLUX_SAFE_MODE=1: every processor stays stopped until started by hand');
   else void service.resume().catch((error) => console.error('Restarting the processors that were running failed:', error));
@@ -107,11 +125,11 @@ export async function runConflux({ dir, processors, services }: ConfluxOptions):
  * here, with the reason); secrets still in clear from an older release, or sealed with a key a
  * rotation is retiring, are re-sealed before anything reads them.
  */
-async function openSealedStore(types: Catalog): Promise<FlowStore> {
+async function openSealedStore(database: Prisma, types: Catalog): Promise<FlowStore> {
   const { box, created, warning } = loadSecretBox();
   if (created) console.log(`Created the secret key file ${created} (key ${box.keyId}): back it up apart from the database, the stored secrets cannot be read without it`);
   if (warning) console.warn(warning);
-  const store = await FlowStore.open(process.env.DATABASE_URL, { vault: sealedProperties(types, box) });
+  const store = FlowStore.over(database, { vault: sealedProperties(types, box) });
   const resealed = await store.resealSecrets();
   if (resealed > 0) console.log(`Sealed the secrets of ${resealed} processor(s) and service(s) with key ${box.keyId}`);
   if (box.keyIds.length > 1) console.log(`${box.source} still lists older keys (${box.keyIds.slice(1).join(', ')}): run \`npm run rotate-key\` to finish the rotation`);

@@ -1,6 +1,7 @@
 import type { FlowGraph, FlowSettings, FlowSummary, ConnectionConfig, ProcessorConfig, RunState, ServiceConfig } from '../../engine/flow/schema';
 import type { ControllerService as ServiceRow, Flow as FlowRow, Prisma as P, Processor as ProcessorRow } from '../generated/sqlite/client';
-import { DEFAULT_DATABASE_URL, openPrisma, type Prisma } from './client';
+import { DEFAULT_DATABASE_URL, type Prisma } from './client';
+import { openDatabase } from './database';
 import {
   BY_CREATION,
   connectionData,
@@ -22,7 +23,6 @@ import {
   type ProcessorPatch,
   type ServicePatch,
 } from './flow-rows';
-import { migrate } from './migrate';
 import { CLEAR_PROPERTIES, type PropertyOwner, type PropertyVault } from './property-vault';
 
 export type { ConnectionPatch, ImportGraph, ImportOptions, NewConnection, NewProcessor, NewService, ProcessorPatch, ServicePatch } from './flow-rows';
@@ -57,9 +57,11 @@ export class FlowStore {
     databaseUrl: string = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL,
     options: { vault?: PropertyVault } = {},
   ): Promise<FlowStore> {
-    await migrate(databaseUrl);
-    const prisma = openPrisma(databaseUrl);
-    await prisma.$connect();
+    return FlowStore.over(await openDatabase(databaseUrl), options);
+  }
+
+  /** A store over an open client (the server shares one with its account store); close() disconnects it. */
+  static over(prisma: Prisma, options: { vault?: PropertyVault } = {}): FlowStore {
     return new FlowStore(prisma, options.vault ?? CLEAR_PROPERTIES);
   }
 

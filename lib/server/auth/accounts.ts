@@ -1,0 +1,243 @@
+import { EventEmitter } from 'node:events';
+import { z } from 'zod';
+import type { AccountStore, AuditFilter, NewAuditEvent, User } from '../../store/account-store';
+import { HttpError, badRequest, conflict, notFound } from '../http-error';
+import { MIN_PASSWORD_LENGTH, decoyHash, hashPassword, newToken, sameSecret, tokenHash, verifyPassword } from './credentials';
+import { ROLES, Role, hasRole, type Identity } from '../../auth/roles';
+
+export const SESSION_COOKIE = 'conflux_session';
+const DAY = 24 * 60 * 60 * 1000;
+/** A session lasts a week, renewed (at most once a day's use) while it is used. */
+export const SESSION_TTL_MS = 7 * DAY;
+/** Failed sign-ins per user name before it is refused for a while (argon2 already makes each slow). */
+const MAX_FAILURES = 10;
+const FAILURE_WINDOW_MS = 5 * 60 * 1000;
+/** How long a checked credential is trusted without asking the database again (revocations clear it). */
+const CACHE_MS = 30_000;
+const AUDIT_KEEP = Number(process.env.CONFLUX_AUDIT_KEEP ?? 100_000);
+
+export const Username = z.string().trim().min(1, 'a user name is required').max(64).regex(/^[\w.@-]+$/, 'use letters, digits and . _ @ -');
+export const Password = z.string().min(MIN_PASSWORD_LENGTH, `a password needs at least ${MIN_PASSWORD_LENGTH} characters`).max(1024);
+export const Credentials = z.object({ username: Username, password: z.string().max(1024) });
+export const SetupInput = z.object({ token: z.string().max(200), username: Username, password: Password });
+export const NewUserInput = z.object({ username: Username, password: Password, role: Role });
+export const UserPatch = z.object({ role: Role, password: Password, disabled: z.boolean() }).partial().strict();
+export const PasswordChange = z.object({ currentPassword: z.string().max(1024), password: Password }).strict();
+export const NewTokenInput = z.object({
+  name: z.string().trim().min(1, 'a token needs a name').max(100),
+  /** At most the creator's role; theirs when absent. */
+  role: Role.optional(),
+  expiresInDays: z.number().int().min(1).max(3650).optional(),
+});
+
+/** A user as the API shows it: never the hash. */
+export const publicUser = (u: User) => ({ id: u.id, username: u.username, role: u.role as Role, disabled: u.disabledAt !== null, createdAt: u.createdAt });
+export type PublicUser = ReturnType<typeof publicUser>;
+
+const unauthorized = (message: string) => new HttpError(401, message);
+const forbidden = (message: string) => new HttpError(403, message);
+
+/**
+ * Accounts: the first admin (through a one-time setup token), sign-in and sessions, API tokens,
+ * users and roles, and the audit log. `revoked` is emitted when sessions or tokens end (sign-out,
+ * role or password change, disabling, deletion) with a test of the identities that ended, so live
+ * connections made with them are closed too.
+ */
+export class Accounts {
+  readonly events = new EventEmitter<{ revoked: [ended: (identity: Identity) => boolean] }>();
+  private setupToken: string | undefined;
+  private readonly failures = new Map<string, { count: number; since: number }>();
+  private auditWrites = 0;
+  private readonly cache = new Map<string, { identity: Identity; until: number }>();
+  /** Bumped by every revocation: a lookup that began before one is not cached. */
+  private generation = 0;
+
+  constructor(private readonly store: AccountStore) {
+    this.events.on('revoked', () => {
+      this.generation++;
+      this.cache.clear();
+    });
+  }
+
+  /**
+   * With no user yet, a setup token (CONFLUX_SETUP_TOKEN, or a random one) that creates the first
+   * admin: the caller prints it. Undefined once someone exists.
+   */
+  async prepare(chosen = process.env.CONFLUX_SETUP_TOKEN): Promise<string | undefined> {
+    await this.store.deleteExpiredSessions(new Date());
+    if ((await this.store.countUsers()) > 0) return (this.setupToken = undefined);
+    return (this.setupToken = chosen || newToken('cfx_setup_'));
+  }
+
+  get needsSetup(): boolean {
+    return this.setupToken !== undefined;
+  }
+
+  async setup(input: z.infer<typeof SetupInput>): Promise<{ user: PublicUser; sessionToken: string }> {
+    if (this.setupToken === undefined) throw conflict('Conflux is already set up: sign in');
+    if (!sameSecret(input.token, this.setupToken)) throw forbidden('the setup token is not the one printed in the server console');
+    const user = await this.store.createUser({ username: input.username, passwordHash: await hashPassword(input.password), role: 'admin' });
+    if (!user) throw conflict(`the user name ${input.username} is taken`);
+    this.setupToken = undefined;
+    return { user: publicUser(user), sessionToken: await this.startSession(user.id) };
+  }
+
+  async login({ username, password }: z.infer<typeof Credentials>): Promise<{ user: PublicUser; sessionToken: string }> {
+    const now = Date.now();
+    const failed = this.failures.get(username);
+    if (failed && now - failed.since < FAILURE_WINDOW_MS && failed.count >= MAX_FAILURES) {
+      throw new HttpError(429, `too many failed sign-ins for ${username}: try again in a few minutes`);
+    }
+    const user = await this.store.findUser({ username });
+    // verify against a decoy when there is no such user, so the answer's timing does not tell
+    const ok = await verifyPassword(user?.passwordHash ?? (await decoyHash()), password);
+    if (!user || !ok || user.disabledAt) {
+      const entry = failed && now - failed.since < FAILURE_WINDOW_MS ? failed : { count: 0, since: now };
+      entry.count++;
+      this.failures.set(username, entry);
+      if (this.failures.size > 10_000) this.failures.clear(); // bounded: a flood of names cannot grow it
+      throw unauthorized(user?.disabledAt && ok ? 'this account is disabled' : 'wrong user name or password');
+    }
+    this.failures.delete(username);
+    return { user: publicUser(user), sessionToken: await this.startSession(user.id) };
+  }
+
+  async logout(identity: Identity): Promise<void> {
+    if (!identity.sessionId) return;
+    await this.store.deleteSession(identity.sessionId);
+    this.events.emit('revoked', (i) => i.sessionId === identity.sessionId);
+  }
+
+  /**
+   * The identity behind a session cookie or a bearer token, if it is valid now. Answers are kept
+   * for up to CACHE_MS, so a request costs no database round trip (the API stays fast while the
+   * engine is busy); every revocation empties the cache, so one takes effect at once.
+   */
+  async authenticate(credentials: { sessionToken?: string; bearer?: string }): Promise<Identity | undefined> {
+    const secret = credentials.bearer ?? credentials.sessionToken;
+    if (!secret) return undefined;
+    const key = tokenHash(secret);
+    const cached = this.cache.get(key);
+    if (cached && cached.until > Date.now()) return cached.identity;
+    const generation = this.generation;
+    const found = await this.lookUp(credentials);
+    if (generation === this.generation && found) {
+      if (this.cache.size >= 10_000) this.cache.clear();
+      this.cache.set(key, { identity: found.identity, until: Math.min(Date.now() + CACHE_MS, found.expiresAt?.getTime() ?? Infinity) });
+    }
+    return found?.identity;
+  }
+
+  private async lookUp(credentials: { sessionToken?: string; bearer?: string }): Promise<{ identity: Identity; expiresAt: Date | null } | undefined> {
+    const now = new Date();
+    if (credentials.bearer) {
+      const token = await this.store.findToken(tokenHash(credentials.bearer));
+      if (!token || token.user.disabledAt || (token.expiresAt && token.expiresAt <= now)) return undefined;
+      // at most once a minute: a script's every request need not write
+      if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > 60_000) await this.store.touchToken(token.id, now);
+      const role = hasRole(token.user.role as Role, token.role as Role) ? (token.role as Role) : (token.user.role as Role);
+      return { identity: { userId: token.userId, username: token.user.username, role, tokenId: token.id, tokenName: token.name }, expiresAt: token.expiresAt };
+    }
+    if (credentials.sessionToken) {
+      const id = tokenHash(credentials.sessionToken);
+      const session = await this.store.findSession(id);
+      if (!session || session.user.disabledAt) return undefined;
+      if (session.expiresAt <= now) {
+        await this.store.deleteSession(id);
+        return undefined;
+      }
+      if (session.expiresAt.getTime() - now.getTime() < SESSION_TTL_MS - DAY) await this.store.extendSession(id, new Date(now.getTime() + SESSION_TTL_MS));
+      return { identity: { userId: session.userId, username: session.user.username, role: session.user.role as Role, sessionId: id }, expiresAt: session.expiresAt };
+    }
+    return undefined;
+  }
+
+  async changePassword(identity: Identity, input: z.infer<typeof PasswordChange>): Promise<void> {
+    const user = await this.store.findUser({ id: identity.userId });
+    if (!user || !(await verifyPassword(user.passwordHash, input.currentPassword))) throw badRequest('the current password is wrong');
+    await this.store.updateUser(user.id, { passwordHash: await hashPassword(input.password) });
+    await this.endSessions(user.id, identity.sessionId);
+  }
+
+  listUsers = async (): Promise<PublicUser[]> => (await this.store.listUsers()).map(publicUser);
+
+  async createUser(input: z.infer<typeof NewUserInput>): Promise<PublicUser> {
+    const user = await this.store.createUser({ username: input.username, passwordHash: await hashPassword(input.password), role: input.role });
+    if (!user) throw conflict(`the user name ${input.username} is taken`);
+    return publicUser(user);
+  }
+
+  async updateUser(actor: Identity, id: string, patch: z.infer<typeof UserPatch>): Promise<PublicUser> {
+    const user = await this.store.findUser({ id });
+    if (!user) throw notFound(`user ${id}`);
+    const demoted = patch.role !== undefined && patch.role !== 'admin';
+    if (user.role === 'admin' && (demoted || patch.disabled) && (await this.store.countUsers({ role: 'admin', active: true })) <= 1) {
+      throw conflict('this is the last admin: make another user admin first');
+    }
+    const updated = await this.store.updateUser(id, {
+      ...(patch.role ? { role: patch.role } : {}),
+      ...(patch.password ? { passwordHash: await hashPassword(patch.password) } : {}),
+      ...(patch.disabled !== undefined ? { disabledAt: patch.disabled ? new Date() : null } : {}),
+    });
+    if (!updated) throw notFound(`user ${id}`);
+    if (patch.role) await this.store.capTokens(id, ROLES.slice(0, ROLES.indexOf(patch.role) + 1), patch.role);
+    // a new role or password, or disabling, ends the user's sessions (the actor's own stays when it changes itself)
+    await this.endSessions(id, actor.userId === id ? actor.sessionId : undefined);
+    return publicUser(updated);
+  }
+
+  async deleteUser(actor: Identity, id: string): Promise<void> {
+    if (actor.userId === id) throw conflict('you cannot delete yourself');
+    const user = await this.store.findUser({ id });
+    if (!user) throw notFound(`user ${id}`);
+    if (user.role === 'admin' && (await this.store.countUsers({ role: 'admin', active: true })) <= 1) throw conflict('this is the last admin');
+    await this.store.deleteUser(id);
+    this.events.emit('revoked', (i) => i.userId === id);
+  }
+
+  async createToken(owner: Identity, input: z.infer<typeof NewTokenInput>) {
+    const role = input.role ?? owner.role;
+    if (!hasRole(owner.role, role)) throw forbidden(`a ${owner.role} cannot create a token with the ${role} role`);
+    const token = newToken('cfx_t_');
+    const expiresAt = input.expiresInDays ? new Date(Date.now() + input.expiresInDays * DAY) : null;
+    const row = await this.store.createToken({ name: input.name, tokenHash: tokenHash(token), userId: owner.userId, role, expiresAt });
+    return { token, ...publicToken({ ...row, user: { username: owner.username } }) };
+  }
+
+  /** An admin sees every token; others their own. */
+  listTokens = async (viewer: Identity) => (await this.store.listTokens(viewer.role === 'admin' ? undefined : viewer.userId)).map(publicToken);
+
+  async deleteToken(viewer: Identity, id: string): Promise<void> {
+    if (!(await this.store.deleteToken(id, viewer.role === 'admin' ? undefined : viewer.userId))) throw notFound(`token ${id}`);
+    this.events.emit('revoked', (i) => i.tokenId === id);
+  }
+
+  /** Records an event; every 1,000th write trims the log to the newest CONFLUX_AUDIT_KEEP (100,000). */
+  async audit(event: NewAuditEvent): Promise<void> {
+    await this.store.addAuditEvent(event);
+    if (++this.auditWrites % 1000 === 0) await this.store.pruneAudit(AUDIT_KEEP);
+  }
+
+  listAudit = (filter: AuditFilter) => this.store.listAudit(filter);
+
+  private async startSession(userId: string): Promise<string> {
+    const token = newToken('cfx_s_');
+    await this.store.createSession({ id: tokenHash(token), userId, expiresAt: new Date(Date.now() + SESSION_TTL_MS) });
+    return token;
+  }
+
+  private async endSessions(userId: string, except?: string): Promise<void> {
+    await this.store.deleteSessionsOf(userId, except);
+    this.events.emit('revoked', (i) => i.userId === userId && i.sessionId !== except);
+  }
+}
+
+const publicToken = (t: { id: string; name: string; role: string; expiresAt: Date | null; lastUsedAt: Date | null; createdAt: Date; user: { username: string } }) => ({
+  id: t.id,
+  name: t.name,
+  role: t.role as Role,
+  owner: t.user.username,
+  expiresAt: t.expiresAt,
+  lastUsedAt: t.lastUsedAt,
+  createdAt: t.createdAt,
+});

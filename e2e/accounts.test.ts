@@ -7,8 +7,8 @@ import { ROLES, hasRole, type Role } from '../lib/auth/roles';
 import { ADMIN, api, sessionCookie, startConflux, type RunningConflux } from './server';
 
 type Who = 'anonymous' | Role;
-const setupWith = (url: string, token: string, password = 'eve-password-1') =>
-  fetch(`${url}/api/auth/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, username: 'eve', password }) });
+const setupWith = (url: string, token: string, password = 'eve-password-1', username = 'eve') =>
+  fetch(`${url}/api/auth/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, username, password }) });
 const password = (role: string) => `${role}-password-123`;
 
 /**
@@ -92,6 +92,21 @@ describe('accounts, roles and the audit log', () => {
     assert.ok(users.every((u) => u.passwordHash === undefined), 'no hash in answers');
   });
 
+  test('a malformed %-escape in a path is a 400, not a 500', async () => {
+    for (const pathname of ['/api/tokens/%', '/api/users/%zz', '/api/flows/%zz'])
+      assert.equal((await as('admin', pathname.startsWith('/api/flows') ? 'GET' : 'DELETE', pathname)).status, 400, pathname);
+  });
+
+  test('an identity header sent by a client is not believed', async () => {
+    const forged = Buffer.from(JSON.stringify({ userId: 'x', username: 'admin', role: 'admin' })).toString('base64url');
+    const anonymous = await fetch(`${server.url}/api/users`, { headers: { 'x-conflux-identity': forged } });
+    assert.equal(anonymous.status, 401);
+    const viewer = await fetch(`${server.url}/api/users`, { headers: { 'x-conflux-identity': forged, cookie: `conflux_session=${cookies.viewer}` } });
+    assert.equal(viewer.status, 403);
+    const me = await fetch(`${server.url}/api/auth/me`, { headers: { 'x-conflux-identity': forged, cookie: `conflux_session=${cookies.viewer}` } });
+    assert.deepEqual((await me.json()).user, { username: 'viewer', role: 'viewer' });
+  });
+
   test('pages: anonymous visitors are sent to sign in; the admin page is for admins', async () => {
     const home = await as('anonymous', 'GET', '/flows/x?y=1');
     assert.equal(home.status, 303);
@@ -128,6 +143,11 @@ describe('accounts, roles and the audit log', () => {
     const statuses = [];
     for (let i = 0; i < 11; i++) statuses.push((await wrong()).status);
     assert.deepEqual(statuses, [...Array(10).fill(401), 429]);
+    // attempts sent together are counted before their (slow) checks: at most ten get checked
+    const together = (name: string) => fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: name, password: 'not-it-at-all' }) });
+    const burst = await Promise.all(Array.from({ length: 25 }, () => together('ghost')));
+    assert.equal(burst.filter((r) => r.status === 401).length, 10, burst.map((r) => r.status).join(' '));
+    assert.equal(burst.filter((r) => r.status === 429).length, 15);
     const admins = users.filter((u) => u.username === ADMIN.username);
     const last = await api(server.url, 'PATCH', `/api/users/${admins[0].id}`, { role: 'editor' });
     assert.equal(last.status, 409);
@@ -140,6 +160,8 @@ describe('accounts, roles and the audit log', () => {
     const token = (editorToken.body.token as { token: string; id: string }).token;
     assert.match(token, /^cfx_t_/);
     assert.equal((await as('editor', 'POST', '/api/tokens', { name: 'up', role: 'admin' })).status, 403, 'no token above its owner');
+    const child = await fetch(`${server.url}/api/tokens`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'child' }) });
+    assert.equal(child.status, 403, 'a token cannot make a token that would outlive it');
     const listed = (await as('editor', 'GET', '/api/tokens')).body.tokens as { id: string; name: string; token?: string }[];
     assert.deepEqual(listed.map((t) => t.name), ['ci']);
     assert.equal(listed[0].token, undefined, 'the value is never listed');
@@ -175,6 +197,16 @@ describe('accounts, roles and the audit log', () => {
     const closed = new Promise((resolve) => viewer.socket.once('disconnect', resolve));
     await fetch(`${server.url}/api/auth/logout`, { method: 'POST', headers: { cookie: `conflux_session=${cookie}` } });
     assert.equal(await closed, 'io server disconnect', 'signing out closes the live channel');
+
+    // a script's socket (API token) is cut off when its user is disabled
+    const made = await api(server.url, 'POST', '/api/users', { username: 'script-owner', password: password('s'), role: 'viewer' });
+    const ownerCookie = await sessionCookie(server.url, { username: 'script-owner', password: password('s') });
+    const minted = await fetch(`${server.url}/api/tokens`, { method: 'POST', headers: { cookie: `conflux_session=${ownerCookie}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'watcher' }) });
+    const script = await connect({ token: ((await minted.json()) as { token: { token: string } }).token.token });
+    assert.equal(script.outcome, 'connected');
+    const cut = new Promise((resolve) => script.socket.once('disconnect', resolve));
+    assert.equal((await api(server.url, 'PATCH', `/api/users/${made.body.user.id}`, { disabled: true })).status, 200);
+    assert.equal(await cut, 'io server disconnect');
   });
 
   test('the first admin: only once, only with the token printed in the console', async () => {
@@ -195,8 +227,10 @@ describe('accounts, roles and the audit log', () => {
       const weak = await setupWith(fresh.url, token, 'short');
       assert.equal(weak.status, 400);
       assert.match((await weak.json()).error, /at least 10 characters/);
-      const made = await setupWith(fresh.url, token);
+      // sent together, once: one admin, not three
+      const [made, ...others] = await Promise.all([setupWith(fresh.url, token), setupWith(fresh.url, token, 'eve-password-2', 'mal'), setupWith(fresh.url, token, 'eve-password-3', 'trent')]);
       assert.equal(made.status, 201);
+      assert.deepEqual(others.map((r) => r.status), [409, 409]);
       const cookie = made.headers.get('set-cookie') ?? '';
       assert.match(cookie, /^conflux_session=cfx_s_[\w-]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=604800$/);
       const me = await fetch(`${fresh.url}/api/auth/me`, { headers: { cookie: cookie.split(';')[0] } });

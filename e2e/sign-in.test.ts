@@ -19,6 +19,8 @@ test('sign in, build and run a flow, sign out; a viewer sees no Start button', a
     // not signed in: the editor sends you to the sign-in form, which brings you back after
     await page.goto(server.url);
     await page.waitForURL('**/login?next=%2F');
+    // a `next` that would leave the site (a tab makes /\t/evil.example the address //evil.example) is ignored
+    await page.goto(`${server.url}/login?next=${encodeURIComponent('/\t/evil.example')}`);
     await page.locator('#username').fill(ADMIN.username);
     await page.locator('#password').fill('wrong password');
     await page.getByTestId('sign-in').click();

@@ -4,8 +4,15 @@ import { useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/button';
 import { Field, inputClass } from '@/components/ui/field';
 
-/** Only a path of this site: `next` comes from the address bar, so it must not send people elsewhere. */
-const safeNext = (next: string | undefined) => (next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/');
+/**
+ * Only a page of this site: `next` comes from the address bar, so it must not send people elsewhere
+ * (the browser's own parsing decides, so tricks such as `/\t/evil.example` resolve to their origin).
+ */
+function safeNext(next: string | undefined): string {
+  if (!next) return '/';
+  const target = new URL(next, window.location.origin);
+  return target.origin === window.location.origin ? target.pathname + target.search + target.hash : '/';
+}
 
 /**
  * Sign in, or (with a setup token) create the first admin: a user name and a password, posted as

@@ -4,13 +4,16 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { describeError } from '@/components/editor/api';
 import { Button } from '@/components/ui/button';
 import { inputBase } from '@/components/ui/field';
-import { ROLES, type Role } from '@/lib/auth/roles';
+import { ROLES, hasRole, type Role } from '@/lib/auth/roles';
+import { useIdentity } from './identity';
 import { createToken, deleteToken, listTokens, type Token } from './admin-api';
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
 
 /** API tokens for scripts and the CLI: a new one is shown once; revoking one ends it at once. */
 export function TokensSection() {
+  const user = useIdentity();
+  const roles = ROLES.filter((role) => user && hasRole(user.role, role));
   const [tokens, setTokens] = useState<Token[]>([]);
   const [created, setCreated] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -68,7 +71,7 @@ export function TokensSection() {
       <form onSubmit={(e) => void add(e)} className="flex flex-wrap items-center gap-2">
         <input name="name" required maxLength={100} placeholder="token name, e.g. nightly backfill" aria-label="Token name" className={inputBase} />
         <select name="role" defaultValue="viewer" aria-label="Token role" className={inputBase}>
-          {ROLES.map((role) => (
+          {roles.map((role) => (
             <option key={role}>{role}</option>
           ))}
         </select>

@@ -8,15 +8,15 @@ async function signOut() {
   window.location.assign('/login');
 }
 
-/** The signed-in user, their role, the admin page for admins, and sign-out. */
+/** The signed-in user and role (a link to their account page), the admin page for admins, and sign-out. */
 export function UserMenu() {
   const user = useIdentity();
   if (!user) return null;
   return (
     <span className="flex items-center gap-2 text-xs text-slate-500" data-testid="user-menu">
-      <span title={`signed in as ${user.username}, role ${user.role}`}>
+      <Link href="/account" className="hover:underline" title={`Signed in as ${user.username}, role ${user.role}: your password and API tokens`}>
         {user.username} · <span data-testid="user-role">{user.role}</span>
-      </span>
+      </Link>
       {user.role === 'admin' && (
         <Link href="/admin" className="text-sky-700 hover:underline" data-testid="admin-link">
           Admin

@@ -55,9 +55,13 @@ export class AccountStore {
   touchToken = async (id: string, at: Date): Promise<void> => void (await this.prisma.apiToken.updateMany({ where: { id }, data: { lastUsedAt: at } }));
   listTokens = (userId?: string) =>
     this.prisma.apiToken.findMany({ where: userId ? { userId } : {}, orderBy: { createdAt: 'asc' }, include: { user: { select: { username: true } } } });
-  /** With a userId, only that user's token is deleted. */
-  deleteToken = async (id: string, userId?: string): Promise<boolean> =>
-    (await this.prisma.apiToken.deleteMany({ where: { id, ...(userId ? { userId } : {}) } })).count > 0;
+  /** With a userId, only that user's token is deleted. Returns its name, undefined when there is none. */
+  async deleteToken(id: string, userId?: string): Promise<string | undefined> {
+    const where = { id, ...(userId ? { userId } : {}) };
+    const token = await this.prisma.apiToken.findFirst({ where, select: { name: true } });
+    if (!token || (await this.prisma.apiToken.deleteMany({ where })).count === 0) return undefined;
+    return token.name;
+  }
   /** Tokens may not hold more than their user: lowering a user's role lowers them too. */
   capTokens = async (userId: string, roles: readonly string[], role: string): Promise<void> =>
     void (await this.prisma.apiToken.updateMany({ where: { userId, role: { notIn: [...roles] } }, data: { role } }));

@@ -48,6 +48,7 @@ export class Accounts {
   private setupToken: string | undefined;
   private readonly failures = new Map<string, { count: number; since: number }>();
   private auditWrites = 0;
+  private userChanges: Promise<unknown> = Promise.resolve();
   private readonly cache = new Map<string, { identity: Identity; until: number }>();
   /** Bumped by every revocation: a lookup that began before one is not cached. */
   private generation = 0;
@@ -74,30 +75,38 @@ export class Accounts {
   }
 
   async setup(input: z.infer<typeof SetupInput>): Promise<{ user: PublicUser; sessionToken: string }> {
-    if (this.setupToken === undefined) throw conflict('Conflux is already set up: sign in');
-    if (!sameSecret(input.token, this.setupToken)) throw forbidden('the setup token is not the one printed in the server console');
-    const user = await this.store.createUser({ username: input.username, passwordHash: await hashPassword(input.password), role: 'admin' });
-    if (!user) throw conflict(`the user name ${input.username} is taken`);
+    const token = this.setupToken;
+    if (token === undefined) throw conflict('Conflux is already set up: sign in');
+    if (!sameSecret(input.token, token)) throw forbidden('the setup token is not the one printed in the server console');
+    // spent before the first await, so that simultaneous requests cannot each make an admin
     this.setupToken = undefined;
-    return { user: publicUser(user), sessionToken: await this.startSession(user.id) };
+    try {
+      const user = await this.store.createUser({ username: input.username, passwordHash: await hashPassword(input.password), role: 'admin' });
+      if (!user) throw conflict(`the user name ${input.username} is taken`);
+      return { user: publicUser(user), sessionToken: await this.startSession(user.id) };
+    } catch (error) {
+      this.setupToken ??= token;
+      throw error;
+    }
   }
 
   async login({ username, password }: z.infer<typeof Credentials>): Promise<{ user: PublicUser; sessionToken: string }> {
+    // the attempt counts before the slow check, so that attempts sent together are limited too
     const now = Date.now();
-    const failed = this.failures.get(username);
-    if (failed && now - failed.since < FAILURE_WINDOW_MS && failed.count >= MAX_FAILURES) {
-      throw new HttpError(429, `too many failed sign-ins for ${username}: try again in a few minutes`);
-    }
+    const previous = this.failures.get(username);
+    const attempts = previous && now - previous.since < FAILURE_WINDOW_MS ? previous : { count: 0, since: now };
+    if (attempts.count >= MAX_FAILURES) throw new HttpError(429, `too many failed sign-ins for ${username}: try again in a few minutes`);
+    attempts.count++;
+    this.failures.delete(username); // re-inserted last: the map's order is the age of its entries
+    this.failures.set(username, attempts);
+    // bounded: a flood of names evicts the oldest entries, not the ones being guessed
+    if (this.failures.size > 10_000) this.failures.delete(this.failures.keys().next().value!);
+
     const user = await this.store.findUser({ username });
     // verify against a decoy when there is no such user, so the answer's timing does not tell
     const ok = await verifyPassword(user?.passwordHash ?? (await decoyHash()), password);
-    if (!user || !ok || user.disabledAt) {
-      const entry = failed && now - failed.since < FAILURE_WINDOW_MS ? failed : { count: 0, since: now };
-      entry.count++;
-      this.failures.set(username, entry);
-      if (this.failures.size > 10_000) this.failures.clear(); // bounded: a flood of names cannot grow it
-      throw unauthorized(user?.disabledAt && ok ? 'this account is disabled' : 'wrong user name or password');
-    }
+    // one answer for every failure: a disabled account does not confirm that its password was right
+    if (!user || !ok || user.disabledAt) throw unauthorized('wrong user name or password, or the account is disabled');
     this.failures.delete(username);
     return { user: publicUser(user), sessionToken: await this.startSession(user.id) };
   }
@@ -116,7 +125,7 @@ export class Accounts {
   async authenticate(credentials: { sessionToken?: string; bearer?: string }): Promise<Identity | undefined> {
     const secret = credentials.bearer ?? credentials.sessionToken;
     if (!secret) return undefined;
-    const key = tokenHash(secret);
+    const key = (credentials.bearer ? 'token:' : 'session:') + tokenHash(secret);
     const cached = this.cache.get(key);
     if (cached && cached.until > Date.now()) return cached.identity;
     const generation = this.generation;
@@ -167,7 +176,9 @@ export class Accounts {
     return publicUser(user);
   }
 
-  async updateUser(actor: Identity, id: string, patch: z.infer<typeof UserPatch>): Promise<PublicUser> {
+  updateUser = (actor: Identity, id: string, patch: z.infer<typeof UserPatch>): Promise<PublicUser> => this.serially(() => this.changeUser(actor, id, patch));
+
+  private async changeUser(actor: Identity, id: string, patch: z.infer<typeof UserPatch>): Promise<PublicUser> {
     const user = await this.store.findUser({ id });
     if (!user) throw notFound(`user ${id}`);
     const demoted = patch.role !== undefined && patch.role !== 'admin';
@@ -186,16 +197,34 @@ export class Accounts {
     return publicUser(updated);
   }
 
-  async deleteUser(actor: Identity, id: string): Promise<void> {
-    if (actor.userId === id) throw conflict('you cannot delete yourself');
-    const user = await this.store.findUser({ id });
-    if (!user) throw notFound(`user ${id}`);
-    if (user.role === 'admin' && (await this.store.countUsers({ role: 'admin', active: true })) <= 1) throw conflict('this is the last admin');
-    await this.store.deleteUser(id);
-    this.events.emit('revoked', (i) => i.userId === id);
+  /** Deletes a user (not oneself, not the last admin); returns its name. */
+  deleteUser = (actor: Identity, id: string): Promise<string> =>
+    this.serially(async () => {
+      if (actor.userId === id) throw conflict('you cannot delete yourself');
+      const user = await this.store.findUser({ id });
+      if (!user) throw notFound(`user ${id}`);
+      if (user.role === 'admin' && (await this.store.countUsers({ role: 'admin', active: true })) <= 1) throw conflict('this is the last admin');
+      await this.store.deleteUser(id);
+      this.events.emit('revoked', (i) => i.userId === id);
+      return user.username;
+    });
+
+  /**
+   * User changes one after another: the last-admin check and the change it guards must not
+   * interleave with another change (two admins demoting each other at once).
+   */
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.userChanges.then(work);
+    this.userChanges = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
   }
 
   async createToken(owner: Identity, input: z.infer<typeof NewTokenInput>) {
+    // a token made by a token could outlive it (and its expiry): tokens come from people, signed in
+    if (owner.tokenId) throw forbidden('API tokens are created from a signed-in session, not with another token');
     const role = input.role ?? owner.role;
     if (!hasRole(owner.role, role)) throw forbidden(`a ${owner.role} cannot create a token with the ${role} role`);
     const token = newToken('cfx_t_');
@@ -207,9 +236,12 @@ export class Accounts {
   /** An admin sees every token; others their own. */
   listTokens = async (viewer: Identity) => (await this.store.listTokens(viewer.role === 'admin' ? undefined : viewer.userId)).map(publicToken);
 
-  async deleteToken(viewer: Identity, id: string): Promise<void> {
-    if (!(await this.store.deleteToken(id, viewer.role === 'admin' ? undefined : viewer.userId))) throw notFound(`token ${id}`);
+  /** Revokes a token (an admin any, others their own); returns its name. */
+  async deleteToken(viewer: Identity, id: string): Promise<string> {
+    const name = await this.store.deleteToken(id, viewer.role === 'admin' ? undefined : viewer.userId);
+    if (name === undefined) throw notFound(`token ${id}`);
     this.events.emit('revoked', (i) => i.tokenId === id);
+    return name;
   }
 
   /** Records an event; every 1,000th write trims the log to the newest CONFLUX_AUDIT_KEEP (100,000). */
@@ -228,7 +260,7 @@ export class Accounts {
 
   private async endSessions(userId: string, except?: string): Promise<void> {
     await this.store.deleteSessionsOf(userId, except);
-    this.events.emit('revoked', (i) => i.userId === userId && i.sessionId !== except);
+    this.events.emit('revoked', (i) => i.userId === userId && (except === undefined || i.sessionId !== except));
   }
 }
 

@@ -34,6 +34,10 @@ export function accessGate(accounts: Accounts) {
     delete request.headers[IDENTITY_HEADER];
     delete request.headers[REQUEST_ID_HEADER];
     const api = pathname === '/api' || pathname.startsWith('/api/');
+    if (!decodable(pathname)) {
+      refuse(request, response, { status: 400, error: `the path ${pathname.slice(0, 200)} has a malformed %-escape` });
+      return false;
+    }
 
     const rule = ruleFor(method, pathname);
     if (!rule) {
@@ -79,8 +83,20 @@ function audit(accounts: Accounts, request: IncomingMessage, response: ServerRes
   const id = randomUUID();
   request.headers[REQUEST_ID_HEADER] = id;
   const address = request.socket.remoteAddress ?? 'unknown';
+  // on close, which follows finish: a request the client gave up on before its answer is recorded as 499
   response.once('close', () => {
-    const event = { actor: actorOf(identity), address, action: rule.action!, method: rule.method, path, status: response.statusCode, detail: takeAuditNote(id) ?? null };
+    const status = response.writableFinished ? response.statusCode : 499;
+    const event = { actor: actorOf(identity), address, action: rule.action!, method: rule.method, path, status, detail: takeAuditNote(id) ?? null };
     accounts.audit(event).catch((error) => console.error(`the audit log could not record ${rule.action} by ${event.actor}: ${(error as Error).message}`));
   });
+}
+
+/** Next would fail (500) on a path whose %-escapes do not decode: refuse it first. */
+function decodable(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -15,6 +15,6 @@ export const PATCH = route<Params>(async (request, { uid }) => {
 });
 
 export const DELETE = route<Params>(async (request, { uid }) => {
-  await accounts().deleteUser(signedIn(request), uid);
+  noteAudit(request, await accounts().deleteUser(signedIn(request), uid));
   return noContent();
 });

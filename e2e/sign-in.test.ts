@@ -83,6 +83,18 @@ test('sign in, build and run a flow, sign out; a viewer sees no Start button', a
     assert.equal(await viewer.getByTestId('admin-link').count(), 0);
     const admin = await viewer.goto(`${server.url}/admin`);
     assert.equal(admin?.status(), 403);
+
+    // any role makes its own API tokens on its account page, at most its own role
+    await viewer.goto(`${server.url}/account`);
+    assert.deepEqual(await viewer.getByLabel('Token role').locator('option').allInnerTexts(), ['viewer']);
+    await viewer.getByLabel('Token name').fill('vera-script');
+    await viewer.getByRole('button', { name: 'Create token' }).click();
+    const token = (await viewer.getByTestId('new-token').locator('code').innerText()).trim();
+    assert.match(token, /^cfx_t_/);
+    const asScript = (method: string, pathname: string, body?: unknown) =>
+      fetch(server.url + pathname, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+    assert.equal((await asScript('GET', `/api/flows/${flowId}`)).status, 200);
+    assert.equal((await asScript('POST', `/api/flows/${flowId}/run`, { action: 'start' })).status, 403);
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();

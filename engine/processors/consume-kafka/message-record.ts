@@ -21,11 +21,13 @@ export class UnreadableValue {
 
 /** The attributes of a consumed message: where it came from, its key and headers. */
 export function messageAttributes({ topic, partition, message }: InboxEntry): Record<string, string> {
+  // literal keys (KAFKA_ATTRIBUTES' values): V8 builds such objects from one template with one shape,
+  // where computed keys add the properties one by one (measurably slower at 10^6 messages)
   const attributes: Record<string, string> = {
-    [KAFKA_ATTRIBUTES.topic]: topic,
-    [KAFKA_ATTRIBUTES.partition]: partitionText(partition),
-    [KAFKA_ATTRIBUTES.offset]: message.offset,
-    [KAFKA_ATTRIBUTES.timestamp]: message.timestamp,
+    'kafka.topic': topic,
+    'kafka.partition': partitionText(partition),
+    'kafka.offset': message.offset,
+    'kafka.timestamp': message.timestamp,
   };
   if (message.key) attributes[KAFKA_ATTRIBUTES.key] = message.key.toString('utf8');
   addHeaders(attributes, message.headers);

@@ -8,6 +8,7 @@ import './globals.css';
 export const metadata: Metadata = {
   title: 'Conflux',
   description: 'Visual dataflow platform: a live canvas over a streaming engine.',
+  icons: { icon: '/icon.svg' },
 };
 
 /** Root layout. Fonts come from the system stack (Tailwind's font-sans): the machine is offline. */

@@ -1,10 +1,11 @@
-// `npm test`: boundary lint, type check, build the editor if stale, then every *.test.ts with node's
+// `npm test`: chromium and kcat installed if missing, boundary lint, type check, build the editor if stale, then every *.test.ts with node's
 // test runner (real databases, real browser). Ends with a plain "N passed, N failed" line.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildIfStale } from './build-if-stale.mjs';
+import { ensureSystemPackages } from './ensure-system.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const run = (cmd, args) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
@@ -19,6 +20,7 @@ function findTests(dir) {
 }
 
 const only = process.argv.slice(2);
+ensureSystemPackages();
 if (only.length === 0) {
   if (run(process.execPath, ['scripts/check-boundaries.mjs']).status !== 0) process.exit(1);
   if (run('npx', ['tsc', '--noEmit', '-p', '.']).status !== 0) process.exit(1);

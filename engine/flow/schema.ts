@@ -31,20 +31,19 @@ const cronExpression = z.string().superRefine((expression, ctx) => {
 });
 
 /** When and how often the engine triggers a processor. */
-export const Scheduling = z
-  .object({
-    /** EVENT: whenever input is waiting (sources: continuously); TIMER: every periodMs; CRON: at cron times. */
-    strategy: ScheduleStrategy,
-    periodMs: z.number().int().min(1).max(86_400_000),
-    cron: cronExpression,
-    /** Triggers of this processor that may run at once (asynchronous processors). */
-    concurrency: z.number().int().min(1).max(16),
-    /** Keep triggering while input waits for up to this long per scheduling: throughput for latency. */
-    runDurationMs: z.number().int().min(0).max(2_000),
-  })
-  .superRefine((s, ctx) => {
-    if (s.strategy === 'CRON' && s.cron.trim() === '') ctx.addIssue({ code: 'custom', path: ['cron'], message: 'a cron expression is required' });
-  });
+const SchedulingFields = z.object({
+  /** EVENT: whenever input is waiting (sources: continuously); TIMER: every periodMs; CRON: at cron times. */
+  strategy: ScheduleStrategy,
+  periodMs: z.number().int().min(1).max(86_400_000),
+  cron: cronExpression,
+  /** Triggers of this processor that may run at once (asynchronous processors). */
+  concurrency: z.number().int().min(1).max(16),
+  /** Keep triggering while input waits for up to this long per scheduling: throughput for latency. */
+  runDurationMs: z.number().int().min(0).max(2_000),
+});
+export const Scheduling = SchedulingFields.superRefine((s, ctx) => {
+  if (s.strategy === 'CRON' && s.cron.trim() === '') ctx.addIssue({ code: 'custom', path: ['cron'], message: 'a cron expression is required' });
+});
 export type Scheduling = z.infer<typeof Scheduling>;
 
 export const DEFAULT_SCHEDULING: Scheduling = { strategy: 'EVENT', periodMs: 1_000, cron: '', concurrency: 1, runDurationMs: 0 };
@@ -170,8 +169,10 @@ export const UpdateProcessorInput = z
     properties: z.record(z.string(), z.unknown()),
     autoTerminated: z.array(z.string()),
     batchSize: ProcessorConfig.shape.batchSize,
-    scheduling: Scheduling,
-    retry: RetryPolicy,
+    /** Only the fields to change: merged over the stored scheduling, then checked whole. */
+    scheduling: SchedulingFields.partial().strict(),
+    /** Only the fields to change: merged over the stored policy. */
+    retry: RetryPolicy.partial().strict(),
   })
   .partial()
   .strict();

@@ -132,6 +132,9 @@ export class FlowRunner {
         return node.stop();
       }),
     );
+    // with nothing running, services let go of what others need (a DuckDB file stays locked while
+    // open, so no other program could read the warehouse of a stopped flow); the next use reopens them
+    if (![...this.nodes.values()].some((node) => node.state === 'RUNNING')) await this.services.releaseIdle();
   }
 
   /** Stop everything and close the services: the flow is being unloaded or the engine shut down. */

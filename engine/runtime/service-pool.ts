@@ -5,7 +5,7 @@ import { parseProperties } from '../flow/validate';
 /**
  * A flow's controller services while it is loaded: each is opened on first use and shared by every
  * processor that names it, and closed when its configuration changes, it is removed, or the flow is
- * unloaded.
+ * unloaded; one that asks to (releaseWhenIdle) also when the flow's last running processor stops.
  */
 export class ServicePool {
   private configs = new Map<string, ServiceConfig>();
@@ -34,6 +34,12 @@ export class ServicePool {
 
   closeAll(): Promise<void> {
     return this.close([...this.open.keys()]);
+  }
+
+  /** Close the open services that ask to be released while nothing uses them (releaseWhenIdle). */
+  async releaseIdle(): Promise<void> {
+    const open = await Promise.all([...this.open].map(async ([id, instance]) => [id, await instance.catch(() => undefined)] as const));
+    await this.close(open.filter(([, instance]) => instance?.releaseWhenIdle).map(([id]) => id));
   }
 
   private async create(id: string): Promise<ServiceInstance> {

@@ -34,6 +34,11 @@ export function defineService<const P extends z.ZodObject>(spec: ServiceSpec<P>)
 /** A running service: whatever its kind provides, plus a way to release it. */
 export interface ServiceInstance {
   readonly kind: ServiceKind;
+  /**
+   * Closed whenever none of the flow's processors runs, reopened on the next use: for a service that
+   * holds what other programs need (an exclusive lock on a database file).
+   */
+  readonly releaseWhenIdle?: boolean;
   close(): Promise<void>;
 }
 

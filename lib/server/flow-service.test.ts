@@ -54,3 +54,21 @@ test('changes to a flow are serialized: a start arriving while a change is being
   assert.deepEqual(engine.stats(flow.id).processors[id].view, { label: 'new' }, 'the running processor has the configuration that was stored');
   await service.run(flow.id, { action: 'stop' });
 });
+
+test('a PATCH of scheduling or retry names only what changes; the merge is checked whole', async () => {
+  const flow = await service.createFlow('Partial');
+  const { id } = await service.addProcessor(flow.id, { type: 'Reporter', position: { x: 0, y: 0 } });
+  await service.updateProcessor(flow.id, id, { scheduling: { strategy: 'TIMER', periodMs: 5_000 } });
+  const concurrent = await service.updateProcessor(flow.id, id, { scheduling: { concurrency: 2 } });
+  assert.deepEqual(concurrent.scheduling, { strategy: 'TIMER', periodMs: 5_000, cron: '', concurrency: 2, runDurationMs: 0 });
+  await assert.rejects(service.updateProcessor(flow.id, id, { scheduling: { strategy: 'CRON' } }), (error: Error & { status?: number; issues?: { property: string }[] }) => {
+    assert.equal(error.status, 400);
+    assert.deepEqual(error.issues?.map((i) => i.property), ['scheduling.cron']);
+    return true;
+  });
+  const retried = await service.updateProcessor(flow.id, id, { retry: { maxRetries: 7 } });
+  assert.deepEqual(retried.retry, { relationships: [], maxRetries: 7, backoffMs: 1_000, isolateAfter: 3 });
+  const stored = (await service.getFlow(flow.id)).processors.find((p) => p.id === id)!;
+  assert.equal(stored.scheduling.concurrency, 2);
+  assert.equal(stored.retry.maxRetries, 7);
+});

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { relationshipsOf, type AnyServiceSpec, type AnySpec, type ValidationIssue } from '../../engine/sdk';
 import {
   DEFAULT_BATCH_SIZE,
+  Scheduling,
   type CreateConnectionInput,
   type CreateProcessorInput,
   type CreateServiceInput,
@@ -125,7 +126,8 @@ export class FlowService {
       const spec = this.types.specOf(current.type);
       // without its spec nothing can be checked: it may still be renamed and moved
       if (!spec && changesConfiguration) throw conflict(`processor type "${current.type}" is not installed on this server`);
-      const update = spec ? this.checkedConfiguration(spec, current, patch) : patch;
+      const whole = withWholePolicies(current, patch);
+      const update = spec ? this.checkedConfiguration(spec, current, whole) : whole;
       const updated = await this.store.updateProcessor(flowId, processorId, update);
       if (!updated) throw notFound(`processor ${processorId}`);
       await this.changed(flowId);
@@ -134,7 +136,7 @@ export class FlowService {
   }
 
   /** The patch with its properties parsed (secrets kept) and its relationship names checked. */
-  private checkedConfiguration(spec: AnySpec, current: ProcessorConfig, patch: z.infer<typeof UpdateProcessorInput>): Partial<ProcessorConfig> {
+  private checkedConfiguration(spec: AnySpec, current: ProcessorConfig, patch: ProcessorUpdate): Partial<ProcessorConfig> {
     const update: Partial<ProcessorConfig> = { ...patch };
     if (patch.properties !== undefined) update.properties = this.checkedProperties(spec, patch.properties, current.properties);
     // relationships named by auto-termination and retry must exist with the properties being saved
@@ -403,4 +405,25 @@ const PREVIEW_CHARACTERS = 160;
 function previewOf(content: unknown): string {
   const text = JSON.stringify(content) ?? String(content);
   return text.length > PREVIEW_CHARACTERS ? `${text.slice(0, PREVIEW_CHARACTERS)}…` : text;
+}
+
+type ProcessorUpdate = Omit<z.infer<typeof UpdateProcessorInput>, 'scheduling' | 'retry'> & Partial<Pick<ProcessorConfig, 'scheduling' | 'retry'>>;
+
+/**
+ * A patch's scheduling and retry name only the fields to change (`{"concurrency": 2}`): merged over
+ * the stored ones, and the result checked whole (a CRON strategy still needs its expression).
+ */
+function withWholePolicies(current: ProcessorConfig, patch: z.infer<typeof UpdateProcessorInput>): ProcessorUpdate {
+  const { scheduling, retry, ...rest } = patch;
+  const update: ProcessorUpdate = { ...rest };
+  if (scheduling) {
+    const parsed = Scheduling.safeParse({ ...current.scheduling, ...scheduling });
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => ({ property: ['scheduling', ...i.path].join('.'), message: i.message }));
+      throw badRequest(`invalid request: ${issues.map((i) => `${i.property}: ${i.message}`).join('; ')}`, issues);
+    }
+    update.scheduling = parsed.data;
+  }
+  if (retry) update.retry = { ...current.retry, ...retry };
+  return update;
 }

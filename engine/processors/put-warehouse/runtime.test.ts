@@ -147,6 +147,43 @@ test('DuckDB file held by another program: the batch rolls back with a bulletin,
   await reader.close();
 });
 
+test('a stopped flow lets go of its DuckDB file: another program can open it, and a restart loads again', async () => {
+  const file = path.join(folder, 'released.duckdb');
+  const engine = new Engine({ processors: [generateRecords, putWarehouse], services: [duckdbWarehouse], statsIntervalMs: 100 });
+  after(() => engine.shutdown());
+  engine.load(
+    flowGraph({
+      id: 'duckdb-release',
+      services: [serviceConfig({ id: 'wh', type: 'DuckDBWarehouse', properties: { path: file } })],
+      processors: [
+        processorConfig({ id: 'gen', type: 'GenerateRecords', properties: { template: '{"n": $i}', rate: 500, limit: 0 } }),
+        processorConfig({ id: 'put', type: 'PutWarehouse', properties: { warehouse: 'wh', table: 'numbers' }, autoTerminated: ['success', 'failure'] }),
+      ],
+      connections: [connectionConfig({ id: 'c1', sourceId: 'gen', relationship: 'success', targetId: 'put' })],
+    }),
+  );
+  await engine.start('duckdb-release');
+  const put = () => engine.stats('duckdb-release').processors.put;
+  // loaded = taken and committed (success is auto-terminated, so nothing counts as out)
+  await until(() => put().in >= 100);
+  // another process, as a person's SQL tool would be: DuckDB refuses it while Conflux holds the file
+  const count = () =>
+    new Promise<string>((resolve) => {
+      const reader = spawn(process.execPath, ['-e', `require('@duckdb/node-api').DuckDBInstance.create(${JSON.stringify(file)}).then(async (db) => { const c = await db.connect(); const r = await c.runAndReadAll('SELECT count(*) AS n FROM numbers'); console.log(String(r.getRows()[0][0])); }, (e) => console.log('refused: ' + e.message))`], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      reader.stdout!.on('data', (chunk) => (out += chunk));
+      reader.on('exit', () => resolve(out.trim()));
+    });
+  assert.match(await count(), /^refused: .*lock/i, 'held while the flow runs');
+  await engine.stop('duckdb-release');
+  const loaded = put().in;
+  assert.equal(await count(), String(loaded), 'free once the flow stopped, with every loaded row');
+  await engine.start('duckdb-release');
+  await until(() => put().in > loaded + 100);
+  await engine.stop('duckdb-release');
+  assert.equal(await count(), String(put().in), 'reopened on the restart, and let go again');
+});
+
 test('PostgreSQL outage (connection cut): the batch rolls back with a bulletin, then loads when it is back', async () => {
   const settings = await testDatabase();
   const schema = `put_wh_test_${process.pid}`;

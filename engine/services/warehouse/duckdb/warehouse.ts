@@ -5,6 +5,7 @@ import type { Column, LoadResult, TableLoad, TablePolicy, Warehouse } from '../t
 import { mergeResult, planMerge } from '../merge';
 import { appendRows } from './append';
 import { Connections } from './connections';
+import { IN_MEMORY } from './spec';
 import { openDatabase, type OpenDatabase } from './databases';
 import { queryRows } from './results';
 import { DUCKDB_TYPES, fieldTypeOf } from './types';
@@ -27,10 +28,14 @@ export class DuckDBWarehouse implements Warehouse {
   private readonly tables: Tables;
 
   static async open(location: string): Promise<DuckDBWarehouse> {
-    return new DuckDBWarehouse(await openDatabase(location));
+    return new DuckDBWarehouse(await openDatabase(location), location !== IN_MEMORY);
   }
 
-  private constructor(private readonly database: OpenDatabase) {
+  private constructor(
+    private readonly database: OpenDatabase,
+    /** A file is locked by this process while open: a stopped flow lets other programs read it. An in-memory database would be lost. */
+    readonly releaseWhenIdle: boolean,
+  ) {
     const connections = new Connections(database.instance);
     const run = (sql: string) => connections.use(async (connection) => void (await connection.run(sql)));
     this.connections = connections;

@@ -113,6 +113,25 @@ const DETERMINISTIC: readonly string[] = [
   '$uppercase(name)', '$lowercase(s)', '$length(s)', '$length(name)',
   '$round(price / 3, 2)', '$round(qty + 0.5)', '$round(total, -1)', '$round(x, missing)',
   '$abs(-qty)', '$floor(price / 7)', '$ceil(price / 7)', '$boolean(x)', '$not(flag)', '$exists(missing)', '$exists(qty)',
+  // string built-ins used by normalization (string tokens; regexes are the interpreter's)
+  '$substring(name, 1)', '$substring(name, 1, 3)', '$substring(s, -3)', '$substring(s, -10, 2)', '$substring(name, 0, 0)',
+  '$substring(name, 2, -1)', '$substring(missing, 1)', '$substring(name, missing)', '$substring(name, "1")', '$substring(qty, 1)',
+  '$substring(s, 1.5)', '$substring(name, x)', '$substring(s, 2, 1.5)', '$substring(name, -2, 5)',
+  '$substringBefore(name, "d")', '$substringBefore(name, "zz")', '$substringAfter(name, "d")', '$substringAfter(s, "é")',
+  '$substringBefore(missing, "a")', '$substringBefore(name, missing)', '$substringAfter(name, "")', '$substringAfter(name, qty)',
+  '$trim("  a \t b\n ")', '$trim(s)', '$trim(name)', '$trim(qty)', '$trim(" ")', '$trim(v)',
+  '$pad(name, 10)', '$pad(name, -10, "#")', '$pad(s, 12, "ab")', '$pad(name, 2)', '$pad(name, 7.9, "-")', '$pad(missing, 5)',
+  '$pad(name, missing)', '$pad(name, x, "")', '$pad(s, -9, "😀")', '$pad(name, qty)',
+  '$contains(name, "dg")', '$contains(name, "zz")', '$contains(missing, "a")', '$contains(name, missing)', '$contains(s, "")', '$contains(qty, "1")',
+  '$replace(name, "g", "GG")', '$replace(name, "g", "$0")', '$replace("aaaa", "a", "b", 2)', '$replace("aaaa", "a", "b", 0)',
+  '$replace(name, "", "x")', '$replace(name, "a", "b", -1)', '$replace(missing, "a", "b")', '$replace(s, "l", "L", 1.5)',
+  '$replace(name, missing, "x")', '$replace(name, "W", qty)', '$replace(region, "a", "")',
+  '$split("a,b,,c", ",")', '$split("a,b,c", ",", 2)', '$split(name, "")', '$split(name, ",", 0)', '$split(name, ",", -1)',
+  '$split(missing, ",")', '$split(s, "l", 1.5)', '$split(name, missing)', '$split(qty, ",")', '{"parts": $split(region, "s")}',
+  '$join(["a", "b"], "-")', '$join(["a", "b"])', '$join([])', '$join(name)', '$join(items, ",")', '$join(region, ",")',
+  '$join(missing)', '$join(["a", 1])', '$join(["a"], qty)', '$join(s, missing)',
+  '$count(items)', '$count(missing)', '$count(qty)', '$count([])', '$count(n)', '$count([1, [2, 3]])', '$count(v)',
+  '$sum(items)', '$sum([])', '$sum(qty)', '$sum(missing)', '$sum([1, "2"])', '$sum([0.1, 0.2])', '$sum([-0])', '$sum(total)', '$sum([qty, price])',
   // registered functions: signatures, coercion, no signature, throwing, promise and array results
   '$twice(qty)', '$first([qty, price])', '$first(qty)', '$first(missing)', '$label(name)', '$label(name, "!")',
   '$nosig(qty, missing)', '$fails()', '$later()', '$pair(qty)',
@@ -192,9 +211,10 @@ const NON_DETERMINISTIC: readonly Case[] = [
 const FALLBACK: readonly string[] = [
   // a plain object would take this key as its prototype (see compileObject)
   '{"__proto__": qty}',
-  'items[0]', 'items[]', 'qty[]', '$sum(items)', '$map(items, function($v) { $v * 2 })', 'a.*', '**.c',
+  'items[0]', 'items[]', 'qty[]', '$map(items, function($v) { $v * 2 })', 'a.*', '**.c', '$contains(name, /dg/)',
+  '$split(name, /,/)', '$replace(name, /g/, "x")', '$trim()', '$substringBefore("a")', '$count()', '$sum(1, 2)',
   '($x := 5; $x)', 'qty in [1, 2]', '[1..3]', '$merge([$, {"t": 1}])', '{name: qty}', '{"a": 1, "a": 2}',
-  '{"_jsonata_lambda": 1}', '$string()', '$uppercase()', '$string(qty, true)', '$substring(name, 1)',
+  '{"_jsonata_lambda": 1}', '$string()', '$uppercase()', '$string(qty, true)',
   '$undefinedFn(1)', 'qty ~> $string()', 'function($x) { $x }', 'items#$pos.x', 'order^(name)',
   '$twice(1, 2)', '$twice()', '$now("[Y]")', '/ab/', 'a.(b)', 'a.$uppercase(b)', '$.{"x": qty}',
   '| $ | {"a": 1} |', 'items{"k": $}', '$i[0]', 'a.b[c > 1]', '$exists()', 'a.$', 'a.$i', '$$[0]',
@@ -275,6 +295,18 @@ const BINDINGS: readonly Bindings[] = [
  * corners of jsonata it mirrors, so that a change which silently bails more is caught too.
  */
 const MUST_ANSWER: readonly (readonly [string, unknown])[] = [
+  // normalization, as the regional store's flow does it
+  ['$substring(sku, 0, 4)', { sku: 'PFH-110' }],
+  ['$substringBefore(shade, " ")', { shade: '#110 Porcelain' }],
+  ['$substringAfter(email, "@")', { email: 'ann@example.com' }],
+  ['$trim(name)', { name: '  Ann   Lee ' }],
+  ['$pad($string(id), -8, "0")', { id: 42 }],
+  ['$contains(product, "Foundation")', { product: "PRO FILT'R Hydrating Longwear Foundation" }],
+  ['$replace(ordered_at, " ", "T")', { ordered_at: '2026-04-08 21:27:38' }],
+  ['$split(tags, ",")', { tags: 'a,b,c' }],
+  ['$join($split(tags, ","), "-")', { tags: 'a,b,c' }],
+  ['$count($split(tags, ","))', { tags: 'a,b,c' }],
+  ['$sum([net, tax, shipping])', { net: 10.5, tax: 2.1, shipping: 4 }],
   ['qty * price', { qty: 3, price: 2.5 }],
   ['qty * price', {}],
   ['{"total": qty * price}', { qty: 3, price: 2.5 }],

@@ -4,7 +4,7 @@
 import { notInSubset, type AstNode, type CompileContext, type Evaluator } from './ast';
 import { bail, castBoolean, castNumber, castString, hasOwn, isBound } from './values';
 
-type BuiltinFunction = (first?: unknown, second?: unknown) => unknown;
+type BuiltinFunction = (first?: unknown, second?: unknown, third?: unknown, fourth?: unknown) => unknown;
 
 interface Builtin {
   readonly minArgs: number;
@@ -22,22 +22,38 @@ export function compileBuiltinCall(name: string, argNodes: readonly AstNode[], c
   const arity = argNodes.length;
   if (arity < builtin.minArgs || arity > builtin.maxArgs) notInSubset();
   const fn = builtin.make(context.clock);
-  const [e0, e1] = argNodes.map((arg) => context.compile(arg));
+  const [e0, e1, e2, e3] = argNodes.map((arg) => context.compile(arg));
   switch (arity) {
     case 0:
       return (_input, bindings) => (isBound(bindings, name) ? bail() : fn());
     case 1:
       return (input, bindings) => (isBound(bindings, name) ? bail() : fn(e0(input, bindings)));
-    default:
+    case 2:
       return (input, bindings) => {
         if (isBound(bindings, name)) bail();
         const first = e0(input, bindings);
         return fn(first, e1(input, bindings));
       };
+    case 3:
+      return (input, bindings) => {
+        if (isBound(bindings, name)) bail();
+        const first = e0(input, bindings);
+        const second = e1(input, bindings);
+        return fn(first, second, e2(input, bindings));
+      };
+    default:
+      return (input, bindings) => {
+        if (isBound(bindings, name)) bail();
+        const first = e0(input, bindings);
+        const second = e1(input, bindings);
+        const third = e2(input, bindings);
+        return fn(first, second, third, e3(input, bindings));
+      };
   }
 }
 
 const unary = (fn: (value: unknown) => unknown): Builtin => ({ minArgs: 1, maxArgs: 1, make: () => fn });
+const fixed = (minArgs: number, maxArgs: number, fn: BuiltinFunction): Builtin => ({ minArgs, maxArgs, make: () => fn });
 
 /** `<s-:…>` parameters: a string or undefined. */
 function stringArg(value: unknown): string | undefined {
@@ -75,10 +91,133 @@ const BUILTINS: Readonly<Record<string, Builtin>> = {
   not: unary((value) => (value === undefined ? undefined : !castBoolean(value))),
   // fn.exists `<x:b>`.
   exists: unary((value) => value !== undefined),
+  // fn.substring `<s-nn?:s>`: code points; a negative start counts from the end.
+  substring: fixed(2, 3, (value, start, length) => substring(stringArg(value), requiredNumber(start), numberArg(length))),
+  // fn.substringBefore / fn.substringAfter `<s-s:s>` (an absent second argument is left to the interpreter).
+  substringBefore: fixed(2, 2, (value, chars) => {
+    const text = stringArg(value);
+    const token = requiredString(chars);
+    if (text === undefined) return undefined;
+    const at = text.indexOf(token);
+    return at > -1 ? text.substr(0, at) : text;
+  }),
+  substringAfter: fixed(2, 2, (value, chars) => {
+    const text = stringArg(value);
+    const token = requiredString(chars);
+    if (text === undefined) return undefined;
+    const at = text.indexOf(token);
+    return at > -1 ? text.substr(at + token.length) : text;
+  }),
+  // fn.trim `<s-:s>`: runs of space, tab, CR, LF become one space, then one space is cut at each end.
+  trim: unary((value) => {
+    const text = stringArg(value);
+    if (text === undefined) return undefined;
+    let result = text.replace(/[ \t\n\r]+/gm, ' ');
+    if (result.charAt(0) === ' ') result = result.substring(1);
+    if (result.charAt(result.length - 1) === ' ') result = result.substring(0, result.length - 1);
+    return result;
+  }),
+  // fn.pad `<s-ns?:s>`: a positive width pads on the right, a negative one on the left.
+  pad: fixed(2, 3, (value, width, char) => pad(stringArg(value), requiredNumber(width), stringArg(char))),
+  // fn.contains `<s-(sf):b>`: a string token only (a regex is a function: the interpreter's).
+  contains: fixed(2, 2, (value, token) => {
+    const text = stringArg(value);
+    const find = stringArg(token);
+    return text === undefined || find === undefined ? undefined : text.indexOf(find) !== -1;
+  }),
+  // fn.replace `<s-(sf)(sf)n?:s>`: string pattern and replacement only (the regex forms are the interpreter's).
+  replace: fixed(3, 4, (value, pattern, replacement, limit) => replace(stringArg(value), requiredString(pattern), requiredString(replacement), numberArg(limit))),
+  // fn.split `<s-(sf)n?:a<s>>`: a string separator only.
+  split: fixed(2, 3, (value, separator, limit) => {
+    const text = stringArg(value);
+    const by = requiredString(separator);
+    const most = numberArg(limit);
+    if (text === undefined) return undefined;
+    if (most !== undefined && most < 0) bail(); // D3020
+    return most === undefined || most > 0 ? text.split(by, most) : [];
+  }),
+  // fn.join `<a<s>s?:s>`: a lone string is an array of one.
+  join: fixed(1, 2, (value, separator) => {
+    const sep = stringArg(separator);
+    if (value === undefined) return undefined;
+    return arrayOf(value, (item) => typeof item === 'string').join(sep ?? '');
+  }),
+  // fn.count `<a:n>`: a lone value is an array of one; nothing counts 0.
+  count: unary((value) => (value === undefined ? 0 : Array.isArray(value) ? value.length : 1)),
+  // fn.sum `<a<n>:n>`: added in order from 0, as jsonata does (0 + -0 is 0).
+  sum: unary((value) => {
+    if (value === undefined) return undefined;
+    let total = 0;
+    for (const n of arrayOf(value, (item) => typeof item === 'number') as number[]) total += n;
+    return total;
+  }),
   // $now() `<s?s?:s>` / $millis() `<:n>`: one timestamp per evaluation, shared by every call in it.
   now: { minArgs: 0, maxArgs: 0, make: (clock) => clock.use(() => clock.iso()) },
   millis: { minArgs: 0, maxArgs: 0, make: (clock) => clock.use(() => clock.millis()) },
 };
+
+/** A parameter without `?`: an absent value is left to the interpreter (its signature check decides). */
+function requiredString(value: unknown): string {
+  if (typeof value !== 'string') bail();
+  return value as string;
+}
+
+function requiredNumber(value: unknown): number {
+  if (typeof value !== 'number') bail();
+  return value as number;
+}
+
+/** An `a<…>` argument: an array whose items all pass (else jsonata's T0412: bail), or one such value as an array of one. */
+function arrayOf(value: unknown, ok: (item: unknown) => boolean): readonly unknown[] {
+  const items = Array.isArray(value) ? value : [value];
+  for (const item of items) if (!ok(item)) bail();
+  return items;
+}
+
+/** fn.substring, step for step, over code points. */
+function substring(text: string | undefined, from: number, length: number | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const chars = Array.from(text);
+  let start = from;
+  if (chars.length + start < 0) start = 0;
+  if (length !== undefined) {
+    if (length <= 0) return '';
+    const end = start >= 0 ? start + length : chars.length + start + length;
+    return chars.slice(start, end).join('');
+  }
+  return chars.slice(start).join('');
+}
+
+/** fn.pad, step for step. */
+function pad(text: string | undefined, width: number, char: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const fill = char === undefined || char.length === 0 ? ' ' : char;
+  const size = Math.trunc(width);
+  const padLength = Math.abs(size) - countCodePoints(text);
+  if (!(padLength > 0)) return text; // NaN too
+  if (padLength > 1 << 20) bail(); // huge paddings (and the RangeErrors past 2^29) are the interpreter's
+  let padding = new Array(padLength + 1).join(fill);
+  if (fill.length > 1) padding = substring(padding, 0, padLength)!;
+  return size > 0 ? text + padding : padding + text;
+}
+
+/** fn.replace with a string pattern and replacement, step for step. */
+function replace(text: string | undefined, pattern: string, replacement: string, limit: number | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  if (pattern === '' || (limit !== undefined && limit < 0)) bail(); // D3010, D3011
+  if (limit !== undefined && !(limit > 0)) return text;
+  let result = '';
+  let position = 0;
+  let count = 0;
+  let index = text.indexOf(pattern, position);
+  while (index !== -1 && (limit === undefined || count < limit)) {
+    result += text.substring(position, index) + replacement;
+    position = index + pattern.length;
+    count++;
+    index = text.indexOf(pattern, position);
+  }
+  return result + text.substring(position);
+}
 
 const mapNumber = (value: number | undefined, fn: (n: number) => number): number | undefined =>
   value === undefined ? undefined : fn(value);

@@ -15,8 +15,11 @@ export interface RecordSchema {
   readonly fields: readonly Field[];
 }
 
-/** ISO 8601 date-times (with a time part), as databases and APIs write them. */
-const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+/**
+ * ISO 8601 date-times (with a time part), as databases and APIs write them: groups date, hh:mm,
+ * seconds, fraction (up to 9 digits), zone (Z, +hh, +hhmm, +hh:mm; PostgreSQL writes +00).
+ */
+export const ISO_TIMESTAMP = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
 
 /** The type of one value; null for null/undefined (they only make a field nullable). */
 export function typeOfValue(value: unknown): FieldType | null {

@@ -57,8 +57,9 @@ export const putWarehouseSpec = defineProcessor({
       .meta({
         label: 'New fields',
         description:
-          'When records have fields the table lacks. add-columns: add nullable columns (older rows read NULL); ignore: load the ' +
-          'known fields only; fail: send those records to failure. Existing columns never change type: a value that does not ' +
+          'When records have fields the table lacks. add-columns: add nullable columns (older rows read NULL), and widen an ' +
+          'integer column to a double when records bring fractions (a table created from whole prices then takes 9.99); ignore: ' +
+          'load the known fields only; fail: send those records to failure. No other type change is made: a value that does not ' +
           'convert to its column (a word in a BIGINT) sends its record to failure.',
         order: 4,
       }),

@@ -1,4 +1,4 @@
-import type { FieldType } from '../../records/schema';
+import { ISO_TIMESTAMP, type FieldType } from '../../records/schema';
 import type { Column, Rejection } from './types';
 
 /**
@@ -51,8 +51,6 @@ export function toJsonText(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 }
 
-/** ISO 8601 date-time, as inferSchema recognises them: date, time, optional seconds, fraction and zone. */
-const ISO_TIMESTAMP = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
 /**
  * Microseconds since the epoch. Strings are ISO 8601; one without a zone is taken as UTC (a record's
@@ -74,10 +72,13 @@ export function toTimestampMicros(value: unknown): bigint | undefined {
   if (!match) return undefined;
   const [, date, hoursMinutes, seconds = '00', fraction = '', zone = 'Z'] = match;
   const millis = fraction.slice(0, 3).padEnd(3, '0');
-  const ms = Date.parse(`${date}T${hoursMinutes}:${seconds}.${millis}${zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone}`);
+  const ms = Date.parse(`${date}T${hoursMinutes}:${seconds}.${millis}${isoZone(zone)}`);
   if (Number.isNaN(ms)) return undefined;
   return BigInt(ms) * 1000n + BigInt(fraction.slice(3, 6).padEnd(3, '0'));
 }
+
+/** Z, +hh:mm as they are; +hhmm and +hh (PostgreSQL's +00) as +hh:mm. */
+const isoZone = (zone: string) => (zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone.length === 3 ? `${zone}:00` : zone);
 
 /** ISO 8601 in UTC with microseconds, for engines that take timestamps as text. */
 export function isoFromMicros(micros: bigint): string {

@@ -1,5 +1,5 @@
 import type { Field, RecordSchema } from '../../records/schema';
-import { planTable } from './evolution';
+import { isNothingToDo, planTable } from './evolution';
 import type { Column, TablePolicy } from './types';
 
 /** The statements an engine runs for Tables, in its own SQL dialect and types. */
@@ -8,6 +8,8 @@ export interface TableStatements {
   readColumns(table: string): Promise<readonly Column[] | undefined>;
   createTable(table: string, fields: readonly Field[]): Promise<void>;
   addColumns(table: string, fields: readonly Field[]): Promise<void>;
+  /** Change these integer columns to the fields' (wider) type, keeping their values. */
+  widenColumns(table: string, fields: readonly Field[]): Promise<void>;
 }
 
 /**
@@ -35,7 +37,10 @@ export class Tables {
       const plan = planTable(table, existing, schema, policy);
       if (isNothingToDo(plan)) return existing!;
       if ('create' in plan) await this.statements.createTable(table, plan.create);
-      else await this.statements.addColumns(table, plan.add);
+      else {
+        if (plan.add.length > 0) await this.statements.addColumns(table, plan.add);
+        if (plan.widen.length > 0) await this.statements.widenColumns(table, plan.widen);
+      }
       const columns = await this.read(table);
       if (!columns) throw new Error(`table "${table}" is missing right after it was created`);
       return columns;
@@ -56,5 +61,3 @@ export class Tables {
     return columns;
   }
 }
-
-const isNothingToDo = (plan: ReturnType<typeof planTable>) => 'add' in plan && plan.add.length === 0;

@@ -55,7 +55,10 @@ export interface Column {
 export interface TablePolicy {
   /** Create the table when it does not exist. */
   readonly create: boolean;
-  /** Add nullable columns for fields the table lacks. */
+  /**
+   * Evolve the table: add nullable columns for fields it lacks, and widen an integer column whose
+   * records now bring fractions (BIGINT → DOUBLE), so a table created from whole prices takes 9.99.
+   */
   readonly addColumns: boolean;
 }
 

@@ -61,6 +61,26 @@ test('new fields add nullable columns; existing columns keep their type and conv
   await warehouse.close();
 });
 
+test('an integer column widens to DOUBLE when fractions arrive (a table created from whole prices takes 9.99)', async () => {
+  const warehouse = await DuckDBWarehouse.open(':memory:');
+  const whole = [{ sku: 'PF-110', unit_price: 39 }];
+  let columns = await warehouse.ensureTable('lines', inferSchema(whole), policy);
+  assert.equal(typesOf(columns).unit_price, 'BIGINT');
+  await warehouse.load([{ table: 'lines', columns, rows: whole }]);
+  const cents = [{ sku: 'PF-490', unit_price: 9.99, at: '2026-04-08 21:27:38+00' }];
+  columns = await warehouse.ensureTable('lines', inferSchema(cents), policy);
+  assert.deepEqual(typesOf(columns), { sku: 'VARCHAR', unit_price: 'DOUBLE', at: 'TIMESTAMP WITH TIME ZONE' });
+  const [result] = await warehouse.load([{ table: 'lines', columns, rows: cents }]);
+  assert.deepEqual(result, { loaded: 1, rejected: [] });
+  assert.deepEqual(await warehouse.query('SELECT sku, unit_price, "at" FROM lines ORDER BY sku'), [
+    { sku: 'PF-110', unit_price: 39, at: null },
+    { sku: 'PF-490', unit_price: 9.99, at: '2026-04-08T21:27:38.000Z' },
+  ]);
+  const fixed = await warehouse.ensureTable('lines', inferSchema([{ sku: 'x', unit_price: 1.5 }]), { create: true, addColumns: false });
+  assert.equal(typesOf(fixed).unit_price, 'DOUBLE');
+  await warehouse.close();
+});
+
 test('rows whose values do not fit their column are rejected with the column named; the rest load', async () => {
   const warehouse = await DuckDBWarehouse.open(':memory:');
   const columns = await warehouse.ensureTable('lines', inferSchema([{ n: 1, qty: 1, at: '2026-08-01T00:00:00Z' }]), policy);

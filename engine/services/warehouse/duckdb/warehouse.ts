@@ -46,6 +46,9 @@ export class DuckDBWarehouse implements Warehouse {
         // DuckDB adds one column per statement
         for (const field of fields) await run(`ALTER TABLE ${quotedIdentifier(table)} ADD COLUMN IF NOT EXISTS ${columnDefinition(field)}`);
       },
+      widenColumns: async (table, fields) => {
+        for (const field of fields) await run(`ALTER TABLE ${quotedIdentifier(table)} ALTER COLUMN ${quotedIdentifier(field.name)} SET DATA TYPE ${DUCKDB_TYPES[field.type]}`);
+      },
     });
   }
 

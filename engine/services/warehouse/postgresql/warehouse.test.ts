@@ -46,20 +46,26 @@ test('a table is created from the record schema with PostgreSQL types; COPY keep
   ]);
 });
 
-test('new fields add nullable columns; existing columns keep their type', async () => {
+test('new fields add nullable columns; an integer column widens to double when fractions arrive; PostgreSQL timestamps with an hour-only zone load', async () => {
   const first = [{ id: 1, qty: 2 }];
   let columns = await warehouse.ensureTable('events', inferSchema(first), policy);
   await warehouse.load([{ table: 'events', columns, rows: first }]);
-  const second = [{ id: 2, qty: 2.5, region: 'eu' }];
+  const second = [{ id: 2, qty: 2.5, region: 'eu', at: '2026-04-08 21:27:38+00' }];
   columns = await warehouse.ensureTable('events', inferSchema(second), policy);
-  assert.deepEqual(typesOf(columns), { id: 'bigint', qty: 'bigint', region: 'text' });
-  const [result] = await warehouse.load([{ table: 'events', columns, rows: [...second, { id: 3, qty: 4, region: 'us' }] }]);
-  assert.equal(result.loaded, 1);
-  assert.match(result.rejected[0].reason, /table "events": column "qty" \(bigint\) cannot hold 2.5/);
-  assert.deepEqual(await warehouse.query(`SELECT * FROM ${schema}.events ORDER BY id`), [
-    { id: 1, qty: 2, region: null },
-    { id: 3, qty: 4, region: 'us' },
+  assert.deepEqual(typesOf(columns), { id: 'bigint', qty: 'double precision', region: 'text', at: 'timestamp with time zone' });
+  const [result] = await warehouse.load([{ table: 'events', columns, rows: [...second, { id: 3, qty: 4, region: 'us', at: '2026-04-08 23:27:38.5+02' }] }]);
+  assert.deepEqual(result, { loaded: 2, rejected: [] });
+  const read = await warehouse.query(`SELECT id, qty, region, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS') AS at FROM ${schema}.events ORDER BY id`);
+  assert.deepEqual(read, [
+    { id: 1, qty: 2, region: null, at: null },
+    { id: 2, qty: 2.5, region: 'eu', at: '2026-04-08 21:27:38.000' },
+    { id: 3, qty: 4, region: 'us', at: '2026-04-08 21:27:38.500' },
   ]);
+  // a column is never narrowed, nor changed to an unrelated type: a word in it is the record's failure
+  columns = await warehouse.ensureTable('events', inferSchema([{ id: 4, qty: 'many' }]), policy);
+  assert.equal(typesOf(columns).qty, 'double precision');
+  const [words] = await warehouse.load([{ table: 'events', columns, rows: [{ id: 4, qty: 'many' }] }]);
+  assert.match(words.rejected[0].reason, /column "qty" \(double precision\) cannot hold "many"/);
 });
 
 test('rows PostgreSQL itself refuses (range, constraint, duplicate key) are rejected by line; the rest load', async () => {

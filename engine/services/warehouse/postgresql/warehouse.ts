@@ -59,6 +59,10 @@ export class PostgresWarehouse implements Warehouse {
         const additions = fields.map((f) => `ADD COLUMN IF NOT EXISTS ${columnDefinition(f)}`).join(', ');
         await this.pool.query(`ALTER TABLE ${this.qualified(table)} ${additions}`);
       },
+      widenColumns: async (table, fields) => {
+        const changes = fields.map((f) => `ALTER COLUMN ${escapeIdentifier(f.name)} TYPE ${POSTGRES_TYPES[f.type]}`).join(', ');
+        await this.pool.query(`ALTER TABLE ${this.qualified(table)} ${changes}`);
+      },
     });
   }
 

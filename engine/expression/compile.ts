@@ -13,8 +13,8 @@
  * and `??`); parenthesised blocks; object constructors with literal keys; array constructors; calls
  * to registered functions and to $string $number $uppercase $lowercase $length $round $abs $floor
  * $ceil $boolean $not $exists $now $millis, and with string (not regex) tokens $substring
- * $substringBefore $substringAfter $trim $pad $contains $replace $split $join $count $sum. Anything
- * else makes compileFast return undefined.
+ * $substringBefore $substringAfter $trim $pad $contains $replace $split $join $count $sum, and
+ * $toMillis / $fromMillis without pictures. Anything else makes compileFast return undefined.
  *
  * Assumes the jsonata instance has no variables set with `assign()` and registered functions do not
  * use `this` (jsonata passes an internal focus object; the fast path passes undefined) and do not

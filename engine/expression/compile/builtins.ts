@@ -151,10 +151,32 @@ const BUILTINS: Readonly<Record<string, Builtin>> = {
     for (const n of arrayOf(value, (item) => typeof item === 'number') as number[]) total += n;
     return total;
   }),
+  // fn.toMillis `<s-s?:n>` without a picture: ISO 8601 text (jsonata's own pattern, else D3110) to epoch ms.
+  toMillis: unary((value) => {
+    const text = stringArg(value);
+    if (text === undefined) return undefined;
+    if (!JSONATA_ISO_8601.test(text)) bail();
+    return Date.parse(text);
+  }),
+  // fn.fromMillis `<n-s?s?:s>` without a picture: the default picture [Y0001]-[M01]-[D01]T[H01]:[m01]:[s01].[f001][Z01:01t]
+  // in UTC, which is Date#toISOString for the years 0 to 9999 (others are the interpreter's).
+  fromMillis: unary((value) => {
+    const millis = numberArg(value);
+    if (millis === undefined) return undefined;
+    if (!(Math.abs(millis) <= MAX_FOUR_DIGIT_YEAR_MILLIS)) bail();
+    const iso = new Date(millis).toISOString();
+    if (iso.length !== 24) bail(); // a year before 0000 or after 9999
+    return iso;
+  }),
   // $now() `<s?s?:s>` / $millis() `<:n>`: one timestamp per evaluation, shared by every call in it.
   now: { minArgs: 0, maxArgs: 0, make: (clock) => clock.use(() => clock.iso()) },
   millis: { minArgs: 0, maxArgs: 0, make: (clock) => clock.use(() => clock.millis()) },
 };
+
+/** jsonata's iso8601regex (datetime.js), which $toMillis applies before Date.parse. */
+const JSONATA_ISO_8601 = /^\d{4}(-[01]\d)?(-[0-3]\d)?(T[0-2]\d:[0-5]\d:[0-5]\d)?(\.\d+)?([+-][0-2]\d:?[0-5]\d|Z)?$/;
+/** 9999-12-31T23:59:59.999Z: past it the year takes five digits. */
+const MAX_FOUR_DIGIT_YEAR_MILLIS = 253_402_300_799_999;
 
 /** A parameter without `?`: an absent value is left to the interpreter (its signature check decides). */
 function requiredString(value: unknown): string {

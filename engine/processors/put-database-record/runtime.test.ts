@@ -75,12 +75,13 @@ for (const server of SERVERS) {
       const run = await sink({ mode: 'update', keyColumns: 'id' }).enqueue([{ id: 2, qty: 9 }, { id: 7, qty: 9 }, { id: 1, sku: 'PF-1b' }]).run();
       assert.equal(run.routed('success').length, 3, 'a key that matches no row changes nothing and is not an error');
       assert.deepEqual(await rows(), [{ id: 1, sku: 'PF-1b', qty: 1 }, { id: 2, sku: 'PF-2', qty: 9 }]);
+      if (!server.typed) return; // SQLite keeps 'many' in an INT column (type affinity)
       const bad = await sink({ mode: 'update' }).enqueue([{ id: 1, qty: 'many' }, { id: 2, qty: 3 }]).run();
       assert.match(bad.routed('failure')[0].attributes['error.message'], new RegExp(`table "${TABLE}".*(qty|integer)`));
       assert.deepEqual((await rows())[1], { id: 2, sku: 'PF-2', qty: 3 });
     });
 
-    test('rows the database refuses go to failure with its message, naming the column; the rest are committed', async () => {
+    test('rows the database refuses go to failure with its message, naming the column; the rest are committed', { skip: !server.typed && 'SQLite stores any value in any column (type affinity) unless the table is STRICT' }, async () => {
       await freshTable();
       await sink({}).enqueue([order(10)]).run();
       const records = Array.from({ length: 100 }, (_, i) => order(100 + i));
@@ -104,7 +105,7 @@ for (const server of SERVERS) {
       { mode: 'upsert', cutBefore: 3, expected: 'exactly once' }, // 3 statements of 200 per batch: cut inside the first batch
       { mode: 'insert', cutBefore: 2, expected: 'exactly once' }, // PostgreSQL: one COPY per batch, so the second batch's
     ]) {
-      test(`${mode}: the database going away mid-run rolls back with a bulletin; once back, every row is written ${expected}`, async () => {
+      test(`${mode}: the database going away mid-run rolls back with a bulletin; once back, every row is written ${expected}`, { skip: !server.port && 'SQLite is a file: no connection to cut' }, async () => {
         await freshTable();
         const proxy = await TcpProxy.start(server.port);
         const viaProxy = await server.open({ port: proxy.port });

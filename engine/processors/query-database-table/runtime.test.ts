@@ -51,8 +51,9 @@ for (const server of SERVERS) {
       assert.deepEqual(perTrigger, [10, 10, 5, 0], 'one page per trigger, never the whole table');
       assert.deepEqual(ids(first), range(1, 25));
       const [record] = first.routed('success');
-      assert.deepEqual(record.content, { id: 1, sku: 'PF-1', qty: 1, updated_at: server.name === 'PostgreSQL' ? '2024-01-01 00:00:01' : '2024-01-01 00:00:01.000000' });
-      assert.deepEqual(record.attributes, { 'sql.table': TABLE, 'sql.database.type': server.name === 'PostgreSQL' ? 'postgresql' : 'mysql' });
+      // MySQL pads to the declared precision; SQLite keeps the text as it was written
+      assert.deepEqual(record.content, { id: 1, sku: 'PF-1', qty: 1, updated_at: server.name === 'MariaDB' ? '2024-01-01 00:00:01.000000' : '2024-01-01 00:00:01' });
+      assert.deepEqual(record.attributes, { 'sql.table': TABLE, 'sql.database.type': server.type });
       assert.deepEqual((await first.state()) as object, { table: TABLE, orderColumns: ['id'], after: [25] });
       await first.stop();
 
@@ -125,7 +126,7 @@ for (const server of SERVERS) {
       await changed.stop();
     });
 
-    test('the database going away mid-run rolls back with a bulletin; after it returns every row arrives exactly once', async () => {
+    test('the database going away mid-run rolls back with a bulletin; after it returns every row arrives exactly once', { skip: !server.port && 'SQLite is a file: no connection to cut' }, async () => {
       await orders(30);
       const proxy = await TcpProxy.start(server.port);
       const viaProxy = await server.open({ port: proxy.port });

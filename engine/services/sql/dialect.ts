@@ -108,3 +108,29 @@ export const mysqlDialect: Dialect = {
 };
 
 const MYSQL_TEMPORAL = /^(datetime|timestamp|date|time)\b/i;
+
+const sqliteQuote = quoteWith('"');
+
+/**
+ * SQLite (3.35+, as better-sqlite3 bundles it): PostgreSQL's quoting and upsert, UPDATE … FROM, no
+ * casts (columns have affinities, not types), and a VALUES list named through a SELECT (SQLite's
+ * VALUES cannot name its columns; its columns are column1, column2, …).
+ */
+export const sqliteDialect: Dialect = {
+  type: 'sqlite',
+  displayName: 'SQLite',
+  syntax: { backslashEscapes: false, hashComments: false, dollarQuotes: false },
+  // SQLITE_MAX_VARIABLE_NUMBER's default since 3.32
+  maxParameters: 32_766,
+  quote: sqliteQuote,
+  placeholder: () => '?',
+  typedPlaceholder: () => '?',
+  upsertClause: postgresDialect.upsertClause,
+  updateFromRows: postgresDialect.updateFromRows,
+  valuesTable(columns, rows) {
+    const values = rows.map((row) => `(${row.join(', ')})`).join(', ');
+    const named = columns.map((c, i) => `column${i + 1} AS ${sqliteQuote(c)}`).join(', ');
+    return `(SELECT ${named} FROM (VALUES ${values})) AS ${INCOMING}`;
+  },
+  selectColumn: (column) => sqliteQuote(column.name),
+};

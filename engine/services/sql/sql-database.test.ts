@@ -28,7 +28,7 @@ for (const server of SERVERS) {
       await db.close();
     });
 
-    test('rows come back JSON-safe: exact big integers, decimals as text, timestamps at full precision, binary as base64', async () => {
+    test('rows come back JSON-safe: exact big integers, decimals as text, timestamps at full precision, binary as base64', { skip: !server.typed && 'SQLite has no exact decimal or timestamp types' }, async () => {
       await execute(db, `DELETE FROM ${table}`);
       const row = [9007199254740993n.toString(), 'serum', '1234.50', '2024-05-01 13:45:10.123456', '2024-05-01', Buffer.from('hi')];
       await db.run(insertStatement(db.dialect, table, ['id', 'name', 'price', 'seen', 'day', 'bytes'], [row, [7, 'tint', null, null, null, null]]));
@@ -63,7 +63,7 @@ for (const server of SERVERS) {
         return error;
       });
       assert.ok(failure instanceof SqlError && !failure.retryable);
-      assert.match(failure.message, new RegExp(`^table "${table}": .*(duplicate key|Duplicate entry)`));
+      assert.match(failure.message, new RegExp(`^table "${table}"(, column "id")?: .*(duplicate key|Duplicate entry|UNIQUE constraint failed)`));
       await assert.rejects(
         db.transaction(async (tx) => {
           await tx.run(insert(3, 'c'));
@@ -75,7 +75,7 @@ for (const server of SERVERS) {
       assert.deepEqual(rows, [{ id: 1 }, { id: 2 }]);
     });
 
-    test('a bad value is reported with its table and column', async () => {
+    test('a bad value is reported with its table and column', { skip: !server.typed && 'SQLite stores any value in any column (type affinity) unless the table is STRICT' }, async () => {
       const statement = insertStatement(db.dialect, table, ['id', 'name', 'price'], [[10, 'x', 'not a number']]);
       await assert.rejects(db.run(statement), (e: SqlError) => {
         assert.equal(e.retryable, false);
@@ -87,7 +87,7 @@ for (const server of SERVERS) {
       await assert.rejects(db.run(tooLong), (e: SqlError) => !e.retryable && /name|too long/i.test(e.message));
     });
 
-    test('an unreachable server is a retryable error that never shows the password', async () => {
+    test('an unreachable server is a retryable error that never shows the password', { skip: !server.port && 'SQLite is a file: no connection to cut' }, async () => {
       const proxy = await TcpProxy.start(server.port);
       proxy.cut();
       const secret = 'hunter2-s3cret';
@@ -100,7 +100,7 @@ for (const server of SERVERS) {
       await proxy.close();
     });
 
-    test('a connection lost mid-transaction is retryable, commits nothing, and the pool recovers', async () => {
+    test('a connection lost mid-transaction is retryable, commits nothing, and the pool recovers', { skip: !server.port && 'SQLite is a file: no connection to cut' }, async () => {
       const proxy = await TcpProxy.start(server.port);
       const viaProxy = await server.open({ port: proxy.port });
       try {

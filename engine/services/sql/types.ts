@@ -6,7 +6,7 @@ import type { Dialect } from './dialect';
  * they build statements with ./statements (which asks the service's Dialect) and run them here.
  */
 
-export type DatabaseType = 'postgresql' | 'mysql';
+export type DatabaseType = 'postgresql' | 'mysql' | 'sqlite';
 
 /** A row as processors see it: JSON-safe values only (see ./json-safe for the conversions). */
 export type Row = Record<string, unknown>;

@@ -1,7 +1,11 @@
 import pg from 'pg';
 import mysql from 'mysql2/promise';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import mysqlPool from '../mysql/runtime';
 import postgresqlPool from '../postgresql/runtime';
+import sqlitePool from '../sqlite/runtime';
 import type { PoolProperties } from '../pool-properties';
 import type { SqlDatabase } from '../types';
 
@@ -58,10 +62,22 @@ export async function openMariadb(overrides: Overrides = {}): Promise<SqlDatabas
   return mysqlPool.create({ id: 'mariadb', name: 'test MariaDB', props: props(MARIADB, overrides) });
 }
 
-/** Both servers, for tests that must hold for each: `for (const server of SERVERS) test(...)`. */
+/** An embedded SQLite file of this test process's own (in the temp directory, an allowed file root). */
+let sqliteFile: string | undefined;
+export function openSqlite(): Promise<SqlDatabase> {
+  sqliteFile ??= path.join(mkdtempSync(path.join(tmpdir(), 'conflux-sqlite-')), `${TEST_DATABASE}.db`);
+  return sqlitePool.create({ id: 'sqlite', name: 'test SQLite', props: { path: sqliteFile, busyTimeoutMs: 2_000 } });
+}
+
+/**
+ * Every database the SQL processors support, for tests that must hold for each:
+ * `for (const server of SERVERS) test(...)`. SQLite has no port: tests that cut a connection skip it.
+ */
 export const SERVERS = [
-  { name: 'PostgreSQL', port: POSTGRES.port, open: openPostgres },
-  { name: 'MariaDB', port: MARIADB.port, open: openMariadb },
+  { name: 'PostgreSQL', type: 'postgresql', port: POSTGRES.port, typed: true, open: openPostgres },
+  { name: 'MariaDB', type: 'mysql', port: MARIADB.port, typed: true, open: openMariadb },
+  // typed: false, SQLite keeps a value of another kind in a column (type affinity) unless the table is STRICT
+  { name: 'SQLite', type: 'sqlite', port: 0, typed: false, open: openSqlite },
 ] as const;
 
 /** Run setup SQL (CREATE TABLE …, test data) statement by statement, without parameters. */

@@ -20,7 +20,7 @@ import type { Engine } from '../../engine/runtime/engine';
 import { QUEUE_LISTING_MAX, type FlowStats, type QueuedRecordSummary } from '../../engine/protocol';
 import type { FlowStore, ImportGraph } from '../store/flow-store';
 import { registeredTypes, type Catalog } from './catalog';
-import { badRequest, conflict, notFound } from './http-error';
+import { badRequest, conflict, invalidInput, notFound } from './http-error';
 import { keepSecrets, maskGraph, maskProcessor, maskService, secretsLeftBehind } from './secrets';
 import { namesOf, processorsUsing, serviceRefKeys } from '../flow/service-refs';
 import { FlowLocks } from './flow-locks';
@@ -418,10 +418,7 @@ function withWholePolicies(current: ProcessorConfig, patch: z.infer<typeof Updat
   const update: ProcessorUpdate = { ...rest };
   if (scheduling) {
     const parsed = Scheduling.safeParse({ ...current.scheduling, ...scheduling });
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => ({ property: ['scheduling', ...i.path].join('.'), message: i.message }));
-      throw badRequest(`invalid request: ${issues.map((i) => `${i.property}: ${i.message}`).join('; ')}`, issues);
-    }
+    if (!parsed.success) throw invalidInput(parsed.error, 'request', ['scheduling']);
     update.scheduling = parsed.data;
   }
   if (retry) update.retry = { ...current.retry, ...retry };

@@ -26,3 +26,16 @@ export function isHttpError(error: unknown): error is HttpError {
 export const notFound = (what: string) => new HttpError(404, `${what} not found`);
 export const badRequest = (message: string, issues?: readonly ValidationIssue[]) => new HttpError(400, message, issues);
 export const conflict = (message: string, issues?: readonly ValidationIssue[]) => new HttpError(409, message, issues);
+
+/**
+ * A failed zod parse as a 400 naming each bad field ("invalid request: name: …"); `under` prefixes
+ * the paths when the schema checked part of the input (`scheduling.cron`).
+ */
+export function invalidInput(
+  error: { readonly issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[] },
+  what = 'request',
+  under: readonly string[] = [],
+): HttpError {
+  const issues = error.issues.map((i) => ({ property: [...under, ...i.path.map(String)].join('.') || undefined, message: i.message }));
+  return badRequest(`invalid ${what}: ${issues.map((i) => (i.property ? `${i.property}: ${i.message}` : i.message)).join('; ')}`, issues);
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { badRequest, isHttpError } from './http-error';
+import { badRequest, invalidInput, isHttpError } from './http-error';
 
 type Context<P> = { params: Promise<P> };
 
@@ -29,10 +29,7 @@ export async function readBody<S extends z.ZodType>(request: Request, schema: S)
     throw badRequest('the request body is not valid JSON');
   }
   const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({ property: i.path.join('.') || undefined, message: i.message }));
-    throw badRequest(`invalid request: ${issues.map((i) => (i.property ? `${i.property}: ${i.message}` : i.message)).join('; ')}`, issues);
-  }
+  if (!parsed.success) throw invalidInput(parsed.error);
   return parsed.data;
 }
 

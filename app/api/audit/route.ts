@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { accounts } from '@/lib/server/auth/request-identity';
-import { badRequest } from '@/lib/server/http-error';
+import { invalidInput } from '@/lib/server/http-error';
 import { route } from '@/lib/server/route';
 
 export const dynamic = 'force-dynamic';
@@ -17,6 +17,6 @@ const Query = z.object({
 /** The audit log, newest first, filtered by actor (part of the name), action (prefix) and time. */
 export const GET = route(async (request) => {
   const parsed = Query.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-  if (!parsed.success) throw badRequest(`invalid query: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success) throw invalidInput(parsed.error, 'query');
   return Response.json({ events: await accounts().listAudit(parsed.data) });
 });

@@ -123,13 +123,15 @@ export class Accounts {
    * engine is busy); every revocation empties the cache, so one takes effect at once.
    */
   async authenticate(credentials: { sessionToken?: string; bearer?: string }): Promise<Identity | undefined> {
+    const kind = credentials.bearer ? 'token' : 'session';
     const secret = credentials.bearer ?? credentials.sessionToken;
     if (!secret) return undefined;
-    const key = (credentials.bearer ? 'token:' : 'session:') + tokenHash(secret);
+    const hash = tokenHash(secret);
+    const key = `${kind}:${hash}`;
     const cached = this.cache.get(key);
     if (cached && cached.until > Date.now()) return cached.identity;
     const generation = this.generation;
-    const found = await this.lookUp(credentials);
+    const found = await (kind === 'token' ? this.tokenIdentity(hash) : this.sessionIdentity(hash));
     if (generation === this.generation && found) {
       if (this.cache.size >= 10_000) this.cache.clear();
       this.cache.set(key, { identity: found.identity, until: Math.min(Date.now() + CACHE_MS, found.expiresAt?.getTime() ?? Infinity) });
@@ -137,28 +139,28 @@ export class Accounts {
     return found?.identity;
   }
 
-  private async lookUp(credentials: { sessionToken?: string; bearer?: string }): Promise<{ identity: Identity; expiresAt: Date | null } | undefined> {
+  /** The API token with this hash, if it is valid now. */
+  private async tokenIdentity(hash: string): Promise<{ identity: Identity; expiresAt: Date | null } | undefined> {
     const now = new Date();
-    if (credentials.bearer) {
-      const token = await this.store.findToken(tokenHash(credentials.bearer));
-      if (!token || token.user.disabledAt || (token.expiresAt && token.expiresAt <= now)) return undefined;
-      // at most once a minute: a script's every request need not write
-      if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > 60_000) await this.store.touchToken(token.id, now);
-      const role = hasRole(token.user.role as Role, token.role as Role) ? (token.role as Role) : (token.user.role as Role);
-      return { identity: { userId: token.userId, username: token.user.username, role, tokenId: token.id, tokenName: token.name }, expiresAt: token.expiresAt };
+    const token = await this.store.findToken(hash);
+    if (!token || token.user.disabledAt || (token.expiresAt && token.expiresAt <= now)) return undefined;
+    // at most once a minute: a script's every request need not write
+    if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > 60_000) await this.store.touchToken(token.id, now);
+    const role = hasRole(token.user.role as Role, token.role as Role) ? (token.role as Role) : (token.user.role as Role);
+    return { identity: { userId: token.userId, username: token.user.username, role, tokenId: token.id, tokenName: token.name }, expiresAt: token.expiresAt };
+  }
+
+  /** The session whose id is this hash, if it is valid now; renewed once a day's use. */
+  private async sessionIdentity(id: string): Promise<{ identity: Identity; expiresAt: Date | null } | undefined> {
+    const now = new Date();
+    const session = await this.store.findSession(id);
+    if (!session || session.user.disabledAt) return undefined;
+    if (session.expiresAt <= now) {
+      await this.store.deleteSession(id);
+      return undefined;
     }
-    if (credentials.sessionToken) {
-      const id = tokenHash(credentials.sessionToken);
-      const session = await this.store.findSession(id);
-      if (!session || session.user.disabledAt) return undefined;
-      if (session.expiresAt <= now) {
-        await this.store.deleteSession(id);
-        return undefined;
-      }
-      if (session.expiresAt.getTime() - now.getTime() < SESSION_TTL_MS - DAY) await this.store.extendSession(id, new Date(now.getTime() + SESSION_TTL_MS));
-      return { identity: { userId: session.userId, username: session.user.username, role: session.user.role as Role, sessionId: id }, expiresAt: session.expiresAt };
-    }
-    return undefined;
+    if (session.expiresAt.getTime() - now.getTime() < SESSION_TTL_MS - DAY) await this.store.extendSession(id, new Date(now.getTime() + SESSION_TTL_MS));
+    return { identity: { userId: session.userId, username: session.user.username, role: session.user.role as Role, sessionId: id }, expiresAt: session.expiresAt };
   }
 
   async changePassword(identity: Identity, input: z.infer<typeof PasswordChange>): Promise<void> {
@@ -182,9 +184,7 @@ export class Accounts {
     const user = await this.store.findUser({ id });
     if (!user) throw notFound(`user ${id}`);
     const demoted = patch.role !== undefined && patch.role !== 'admin';
-    if (user.role === 'admin' && (demoted || patch.disabled) && (await this.store.countUsers({ role: 'admin', active: true })) <= 1) {
-      throw conflict('this is the last admin: make another user admin first');
-    }
+    if ((demoted || patch.disabled) && (await this.isLastAdmin(user))) throw conflict('this is the last admin: make another user admin first');
     const updated = await this.store.updateUser(id, {
       ...(patch.role ? { role: patch.role } : {}),
       ...(patch.password ? { passwordHash: await hashPassword(patch.password) } : {}),
@@ -203,11 +203,14 @@ export class Accounts {
       if (actor.userId === id) throw conflict('you cannot delete yourself');
       const user = await this.store.findUser({ id });
       if (!user) throw notFound(`user ${id}`);
-      if (user.role === 'admin' && (await this.store.countUsers({ role: 'admin', active: true })) <= 1) throw conflict('this is the last admin');
+      if (await this.isLastAdmin(user)) throw conflict('this is the last admin');
       await this.store.deleteUser(id);
       this.events.emit('revoked', (i) => i.userId === id);
       return user.username;
     });
+
+  private isLastAdmin = async (user: User): Promise<boolean> =>
+    user.role === 'admin' && (await this.store.countUsers({ role: 'admin', active: true })) <= 1;
 
   /**
    * User changes one after another: the last-admin check and the change it guards must not

@@ -78,7 +78,6 @@ function refusalOf(rule: AccessRule, identity: Identity | undefined): Refusal | 
 
 const article = (word: string) => (/^[aeiou]/.test(word) ? 'an' : 'a');
 
-
 function audit(accounts: Accounts, request: IncomingMessage, response: ServerResponse, rule: AccessRule, identity: Identity | undefined, path: string): void {
   const id = randomUUID();
   request.headers[REQUEST_ID_HEADER] = id;

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import { describeError } from '@/components/editor/api';
 import { inputBase } from '@/components/ui/field';
 import { listAudit, type AuditEvent } from './admin-api';
+import { ErrorLine } from '@/components/ui/error-line';
 
 /** The audit log, newest first, filtered by who and what (the server keeps the newest 100,000). */
 export function AuditSection() {
@@ -49,11 +50,7 @@ export function AuditSection() {
           ))}
         </tbody>
       </table>
-      {error && (
-        <p role="alert" className="text-xs text-red-600">
-          {error}
-        </p>
-      )}
+      <ErrorLine message={error} />
     </section>
   );
 }

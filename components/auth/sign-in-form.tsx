@@ -3,6 +3,7 @@
 import { useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/button';
 import { Field, inputClass } from '@/components/ui/field';
+import { ErrorLine } from '@/components/ui/error-line';
 
 /**
  * Only a page of this site: `next` comes from the address bar, so it must not send people elsewhere
@@ -54,11 +55,7 @@ export function SignInForm({ setupToken, next }: { setupToken?: string; next?: s
           <input id="confirm" name="confirm" type="password" autoComplete="new-password" required className={inputClass} />
         </Field>
       )}
-      {error && (
-        <p role="alert" data-testid="sign-in-error" className="text-xs text-red-600">
-          {error}
-        </p>
-      )}
+      <ErrorLine message={error} testId="sign-in-error" />
       <Button type="submit" tone="primary" data-testid="sign-in" disabled={busy}>
         {setup ? 'Create the admin and sign in' : busy ? 'Signing in…' : 'Sign in'}
       </Button>

@@ -7,6 +7,7 @@ import { inputBase } from '@/components/ui/field';
 import { ROLES, hasRole, type Role } from '@/lib/auth/roles';
 import { useIdentity } from './identity';
 import { createToken, deleteToken, listTokens, type Token } from './admin-api';
+import { ErrorLine } from '@/components/ui/error-line';
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
 
@@ -85,11 +86,7 @@ export function TokensSection() {
           Copy it now, it is not shown again: <code className="select-all break-all">{created}</code>
         </p>
       )}
-      {error && (
-        <p role="alert" className="text-xs text-red-600">
-          {error}
-        </p>
-      )}
+      <ErrorLine message={error} />
     </section>
   );
 }

@@ -6,6 +6,7 @@ import { Button } from '@/components/ui/button';
 import { inputBase } from '@/components/ui/field';
 import { ROLES, type Role } from '@/lib/auth/roles';
 import { createUser, deleteUser, listUsers, updateUser, type User } from './admin-api';
+import { ErrorLine } from '@/components/ui/error-line';
 
 /** Users: add one with a role, change a role, disable or enable, delete. */
 export function UsersSection() {
@@ -85,11 +86,7 @@ export function UsersSection() {
           Add user
         </Button>
       </form>
-      {error && (
-        <p role="alert" className="text-xs text-red-600">
-          {error}
-        </p>
-      )}
+      <ErrorLine message={error} />
     </section>
   );
 }

@@ -5,6 +5,7 @@ import { useRouter } from 'next/navigation';
 import { createFlow, describeError } from '@/components/editor/api';
 import { Button } from '@/components/ui/button';
 import { inputClass } from '@/components/ui/field';
+import { ErrorLine } from '@/components/ui/error-line';
 
 /** Name a new flow and open it in the editor. */
 export function CreateFlowForm() {
@@ -43,11 +44,7 @@ export function CreateFlowForm() {
           {busy ? 'Creating…' : 'Create flow'}
         </Button>
       </div>
-      {error && (
-        <p role="alert" className="text-xs text-red-600">
-          {error}
-        </p>
-      )}
+      <ErrorLine message={error} />
     </form>
   );
 }

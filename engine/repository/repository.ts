@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { lastRecordId, reserveRecordIds, type FlowRecord } from '../sdk/record';
 import { Chunk, type ChunkOwner, type Holdback, type Span } from '../runtime/chunk';
-import type { QueueStore } from '../runtime/durability';
+import type { HeldCommit, QueueStore } from '../runtime/durability';
 import { sumOf } from '../runtime/record-queue';
 import { decodeRecords, encodeRecords } from './codec';
 import { encodeFrame, type ChunkEntry, type EncodedFrame, type FrameMeta } from './frame';
@@ -108,7 +108,14 @@ export class Repository implements QueueStore {
   readonly events = new EventEmitter<RepositoryEvents>();
   private readonly options: Required<RepositoryOptions>;
   private seq: number;
+  /** Each processor's state as the journal has it, or will at the next write: what a snapshot writes. */
   private readonly states = new Map<string, ProcessorStateEntry>();
+  /**
+   * Processors with held-back states (holdBack): their newest state, kept from the journal until the
+   * last held commit's chunks are safe, and how many held commits are outstanding. A new object
+   * after clearState, so a holdback released later cannot bring a cleared state back.
+   */
+  private readonly heldStates = new Map<string, { newest: ProcessorStateEntry; outstanding: number }>();
   private readonly pendingStates = new Map<string, ProcessorStateEntry | { flowId: string; processorId: string; cleared: true }>();
   private offered: Chunk[] = [];
   private dirty: Chunk[] = [];
@@ -279,12 +286,20 @@ export class Repository implements QueueStore {
   // ---- Durability: states and acknowledgements ----
 
   async loadState(flowId: string, processorId: string): Promise<unknown> {
-    return structuredClone(this.states.get(stateKey(flowId, processorId))?.value);
+    const key = stateKey(flowId, processorId);
+    return structuredClone((this.heldStates.get(key)?.newest ?? this.states.get(key))?.value);
   }
 
   commitState(flowId: string, processorId: string, value: unknown): void {
     const entry = { flowId, processorId, value };
     const key = stateKey(flowId, processorId);
+    const held = this.heldStates.get(key);
+    // an earlier state of this processor is held back: this one may not reach the journal before it
+    if (held) held.newest = entry;
+    else this.writeState(key, entry);
+  }
+
+  private writeState(key: string, entry: ProcessorStateEntry): void {
     this.states.set(key, entry);
     this.pendingStates.set(key, entry);
     this.schedule();
@@ -293,20 +308,38 @@ export class Repository implements QueueStore {
   async clearState(flowId: string, processorId: string): Promise<void> {
     const key = stateKey(flowId, processorId);
     this.states.delete(key);
+    this.heldStates.delete(key);
     this.pendingStates.set(key, { flowId, processorId, cleared: true });
     await this.flushed();
   }
 
-  afterDurable(done: () => void, sync: boolean, waiting = true, replayable?: readonly Chunk[]): void {
-    if (!waiting && replayable && replayable.length > 0) {
-      const holdback: Holdback = { remaining: replayable.length, done, sync, since: Date.now() };
-      for (const chunk of replayable) chunk.holdback = holdback;
-      this.schedule();
-      return;
-    }
+  afterDurable(done: () => void, sync: boolean, waiting = true): void {
     this.acks.push(done);
     if (waiting) this.awaited = true;
     if (sync) this.syncNeeded = true;
+    this.schedule();
+  }
+
+  holdBack(chunks: readonly Chunk[], { done, sync, state }: HeldCommit): void {
+    let safe: (() => void) | undefined;
+    if (state) {
+      const { flowId, processorId } = state;
+      const key = stateKey(flowId, processorId);
+      const newest = { flowId, processorId, value: state.value };
+      let held = this.heldStates.get(key);
+      if (held) held.newest = newest;
+      else this.heldStates.set(key, (held = { newest, outstanding: 0 }));
+      held.outstanding++;
+      const heldHere = held;
+      // the last of this processor's held commits is safe: its newest state goes into the next write
+      safe = () => {
+        if (--heldHere.outstanding > 0 || this.heldStates.get(key) !== heldHere) return;
+        this.heldStates.delete(key);
+        this.writeState(key, heldHere.newest);
+      };
+    }
+    const holdback: Holdback = { remaining: chunks.length, done, safe, sync, since: Date.now() };
+    for (const chunk of chunks) chunk.holdback = holdback;
     this.schedule();
   }
 
@@ -377,12 +410,13 @@ export class Repository implements QueueStore {
     return this.awaited || this.swapPending || this.pendingBytes >= urgentBytes || this.rewrites.length > 0;
   }
 
-  /** One of the chunks a held-back acknowledgement waits on is safe: once all are, it joins `into`. */
+  /** One of the chunks a held-back commit waits on is safe: once all are, its state is let go and its acknowledgement joins `into`. */
   private release(chunk: Chunk, into: (() => void)[]): void {
     const holdback = chunk.holdback!;
     chunk.holdback = undefined;
     if (--holdback.remaining > 0) return;
-    into.push(holdback.done);
+    holdback.safe?.();
+    if (holdback.done) into.push(holdback.done);
     if (holdback.sync) this.syncNeeded = true;
   }
 

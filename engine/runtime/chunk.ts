@@ -20,14 +20,18 @@ export interface ChunkStore {
 }
 
 /**
- * An acknowledgement held back until its chunks are safe: each one written, or consumed by a commit
- * that is (whose own records are then in the same write). A crash before that loses nothing the
- * source acknowledged: it delivers the records again.
+ * A source's commit held back until its chunks are safe: each one written, or consumed by a commit
+ * that is (whose own records are then in the same write). Its acknowledgement runs, and its state is
+ * written, only then. A crash before that loses nothing the source acknowledged or remembered: it
+ * delivers the records again.
  */
 export interface Holdback {
   /** Chunks not yet safe. */
   remaining: number;
-  readonly done: () => void;
+  /** The acknowledgement: after the write that makes the last chunk safe. */
+  readonly done?: () => void;
+  /** The moment the last chunk is safe, before that write is built (the store lets the state go into it). */
+  readonly safe?: () => void;
   readonly sync: boolean;
   /** When the commit was made (ms): past the store's bound the chunks are written anyway. */
   readonly since: number;
@@ -64,9 +68,9 @@ export class Chunk {
   /** Drop the records from memory once written: the queue holds more than its in-memory window. */
   swapOut = false;
   /**
-   * A replayable source's acknowledgement waits on this chunk (its commit consumed nothing and set no
-   * state): it runs once the chunk is written, or consumed by a commit that is; until then the store
-   * may leave the chunk unwritten (durability.ts, Holdback).
+   * A replayable source's commit waits on this chunk (it consumed nothing and nobody waits for it):
+   * its acknowledgement and state follow once the chunk is written, or consumed by a commit that is;
+   * until then the store may leave the chunk unwritten (durability.ts, Holdback).
    */
   holdback?: Holdback;
 

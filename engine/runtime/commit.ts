@@ -34,10 +34,11 @@ export interface Applied {
 export function applyCommit(commit: CommitRecord, batch: Batch | undefined, now: number, durability: Durability, committer: Committer): Applied {
   let bytesOut = 0;
   const callbacks = commit.committed;
-  // a source's commit that consumed nothing and set no state can be made again by the source (Kafka
-  // redelivers what it was not told): its acknowledgement may wait for its records to be consumed
-  // downstream instead of written (durability.ts)
-  const replayable = callbacks !== undefined && !batch && !commit.state && !commit.waiting ? ([] as Chunk[]) : undefined;
+  // a source's commit that consumed nothing can be made again by the source (Kafka redelivers what it
+  // was not told, a database source re-reads past its saved watermark): unless somebody waits for
+  // it, its acknowledgement and state may wait for its records to be consumed downstream instead of
+  // written (durability.ts, holdBack)
+  const replayable = !batch && !commit.waiting && (callbacks !== undefined || commit.state !== undefined) ? ([] as Chunk[]) : undefined;
   for (const { connection, records } of commit.deliveries) bytesOut += connection.offer(records, now, false, replayable);
   let held: Queued | undefined;
   if (batch) {
@@ -50,8 +51,14 @@ export function applyCommit(commit: CommitRecord, batch: Batch | undefined, now:
       batch.connection.requeue(held);
     }
   }
-  if (commit.state) durability.commitState(committer.flowId, committer.processorId, commit.state.value);
-  if (callbacks) durability.afterDurable(() => committer.acknowledge(callbacks), committer.sync, commit.waiting, replayable);
+  const done = callbacks && (() => committer.acknowledge(callbacks));
+  const state = commit.state && { flowId: committer.flowId, processorId: committer.processorId, value: commit.state.value };
+  if (replayable && replayable.length > 0) {
+    durability.holdBack(replayable, { done, sync: committer.sync, state });
+  } else {
+    if (state) durability.commitState(state.flowId, state.processorId, state.value);
+    if (done) durability.afterDurable(done, committer.sync, commit.waiting);
+  }
   return { bytesOut, held };
 }
 

@@ -11,20 +11,25 @@ import type { StateStore } from './state-store';
 export interface Durability {
   /** The state a processor committed last (what its ctx.state() starts from); undefined if none. */
   loadState(flowId: string, processorId: string): Promise<unknown>;
-  /** A commit's new state: written with that commit's records, never before or after them. */
+  /** A commit's new state: written with that commit's records, never before them. */
   commitState(flowId: string, processorId: string, value: unknown): void;
   /** Forget a processor's state (an operator cleared it, the processor was deleted); resolves once durable. */
   clearState(flowId: string, processorId: string): Promise<void>;
   /**
    * Run `done` once everything committed so far is durable: written to the operating system, and
    * with `sync` also to the disk (fsync), so that it survives a power loss. `waiting`: somebody waits
-   * for it, so the write should come soon rather than linger. `replayable`: the commit's durable
-   * chunks, when the source can deliver its records again (it consumed nothing, set no state, and
-   * nobody waits): then `done` may instead run once each of them is consumed by a commit that is
-   * durable, so records that flow on quickly are never written (Benthos's acknowledgement from the
-   * sink, bounded in time).
+   * for it, so the write should come soon rather than linger.
    */
-  afterDurable(done: () => void, sync: boolean, waiting?: boolean, replayable?: readonly Chunk[]): void;
+  afterDurable(done: () => void, sync: boolean, waiting?: boolean): void;
+  /**
+   * A source's commit whose records the source can deliver again: it consumed nothing and nobody
+   * waits for it (Kafka redelivers what it was not told; a database source re-reads past the
+   * watermark it last saved). Its acknowledgement runs, and its state is written, once each of its
+   * durable `chunks` is written or consumed by a commit that is durable: records that flow on quickly
+   * are never written (Benthos's acknowledgement from the sink, bounded in time). Until then the
+   * state is the processor's in memory only, and later states of the same processor wait behind it.
+   */
+  holdBack(chunks: readonly Chunk[], commit: HeldCommit): void;
   /**
    * Resolves once everything committed so far is durable, or as soon as writes fail (disk full): a
    * stop must not wait for space, and what is not written was never acknowledged.
@@ -32,6 +37,13 @@ export interface Durability {
   flushed(): Promise<void>;
   /** Until when no trigger may start because commits cannot be written (disk full), or 0. */
   pausedUntil(now: number): number;
+}
+
+/** What a held-back commit does once its chunks are safe. */
+export interface HeldCommit {
+  readonly done?: () => void;
+  readonly sync: boolean;
+  readonly state?: { readonly flowId: string; readonly processorId: string; readonly value: unknown };
 }
 
 /** A durability layer that also keeps the records of durable connections: the repository. */
@@ -72,6 +84,11 @@ export class StoreDurability implements Durability {
 
   afterDurable(done: () => void): void {
     done();
+  }
+
+  holdBack(_chunks: readonly Chunk[], { done, state }: HeldCommit): void {
+    if (state) this.commitState(state.flowId, state.processorId, state.value);
+    done?.();
   }
 
   flushed(): Promise<void> {

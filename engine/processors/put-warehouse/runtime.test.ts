@@ -92,6 +92,20 @@ test('new fields: add-columns widens the table, ignore loads the known fields, f
   for (const run of [adding, ignoring, failing]) await run.stop();
 });
 
+test('an integer column widens when a later batch brings fractions in fields the table already has', async () => {
+  const warehouse = await inMemory();
+  // one region's whole dollar prices create the table; another region's converted prices follow
+  const run = await runProcessor(putWarehouse).service('wh', warehouse).props({ warehouse: 'wh', table: 'sales' }).enqueue([{ id: 1, usd: 38 }]).run();
+  await run.enqueue([{ id: 2, usd: 40.001 }, { id: 3, usd: 21 }]).run();
+  assert.equal(run.routed('failure').length, 0, String(run.routed('failure')[0]?.attributes['error.message']));
+  assert.deepEqual(await warehouse.query('SELECT id, usd FROM sales ORDER BY id'), [
+    { id: 1, usd: 38 },
+    { id: 2, usd: 40.001 },
+    { id: 3, usd: 21 },
+  ]);
+  await run.stop();
+});
+
 test('a missing table with creation off rolls the batch back with a bulletin', async () => {
   const warehouse = await inMemory();
   const run = await runProcessor(putWarehouse)

@@ -39,8 +39,8 @@ export default implement(putWarehouseSpec, (ctx) => {
   async function prepareTable(warehouse: Warehouse, table: string, rows: readonly Row[]): Promise<readonly Column[]> {
     try {
       const columns = await warehouse.describe(table);
-      if (columns && !hasFieldWithoutColumn(rows, columns)) return columns;
-      // inference reads every value: only when the table is new or a new field appeared
+      if (columns && !needsTableChange(rows, columns)) return columns;
+      // inference reads every value: only when the table is new, a new field appeared or an integer column gets fractions
       return await warehouse.ensureTable(table, inferSchema(rows), policy);
     } catch (error) {
       throw new Error(`preparing table "${table}": ${error instanceof Error ? error.message : String(error)}`, { cause: error });
@@ -82,9 +82,27 @@ export default implement(putWarehouseSpec, (ctx) => {
   };
 });
 
-function hasFieldWithoutColumn(rows: readonly Row[], columns: readonly Column[]): boolean {
-  const known = new Set(columns.map((c) => c.name));
-  for (const row of rows) for (const field in row) if (!known.has(field)) return true;
+/**
+ * Whether the table may need DDL before these rows load: a field without a column, or a fraction for
+ * an integer column (which widens to double). A table created from whole prices, or from one region's
+ * batch, must still take 9.99 when it comes in a later batch whose fields are all known.
+ */
+function needsTableChange(rows: readonly Row[], columns: readonly Column[]): boolean {
+  const integers = new Set<string>();
+  const known = new Set<string>();
+  for (const c of columns) {
+    known.add(c.name);
+    if (c.type === 'integer') integers.add(c.name);
+  }
+  for (const row of rows) {
+    for (const field in row) {
+      if (!known.has(field)) return true;
+      if (integers.has(field)) {
+        const value = row[field];
+        if (typeof value === 'number' && !Number.isInteger(value)) return true;
+      }
+    }
+  }
   return false;
 }
 

@@ -136,6 +136,10 @@ const DETERMINISTIC: readonly string[] = [
   '$toMillis("2026-04-08T21:27:38+0530")', '$fromMillis(1775683658000)', '$fromMillis(qty)', '$fromMillis(total)', '$fromMillis(missing)',
   '$fromMillis(name)', '$fromMillis(-1)', '$fromMillis(253402300800000)', '$fromMillis(-62198755200000)', '$fromMillis(x)', '$fromMillis(1.7)',
   '$fromMillis($toMillis("2026-04-08T23:27:38+02:00"))',
+  '$lookup({"EUR": 1.08, "USD": 1}, "EUR")', '$lookup({"EUR": 1.08}, region)', '$lookup({"a": {"b": 2}}, "a")', '$lookup({"a": 1}, "zz")',
+  '$lookup({"a": 1}, "constructor")', '$lookup({"a": 1}, "toString")', '$lookup(missing, "a")', '$lookup(qty, "a")', '$lookup(name, "length")',
+  '$lookup({"a": 1}, missing)', '$lookup({"a": 1}, qty)', '$lookup(items, "a")', '$lookup([{"a": 1}, {"a": [2, 3]}], "a")', '$lookup(v, "a")',
+  'qty * price * $lookup({"EUR": 1.08, "JPY": 0.0067}, "JPY")', '$lookup({"EUR": 1.08}, $string(x))',
   '$sum(items)', '$sum([])', '$sum(qty)', '$sum(missing)', '$sum([1, "2"])', '$sum([0.1, 0.2])', '$sum([-0])', '$sum(total)', '$sum([qty, price])',
   // registered functions: signatures, coercion, no signature, throwing, promise and array results
   '$twice(qty)', '$first([qty, price])', '$first(qty)', '$first(missing)', '$label(name)', '$label(name, "!")',

@@ -45,7 +45,8 @@ export function salesExpression(region: Region): string {
   "currency": currency,
   "unit_price_local": ${n.price},
   "unit_price_usd": ${n.price} * $lookup(${RATES}, currency),
-  "revenue_usd": ${n.quantity} * ${n.price} * $lookup(${RATES}, currency)
+  "revenue_usd": ${n.quantity} * ${n.price} * $lookup(${RATES}, currency),
+  "loaded_at": $now()
 }`;
 }
 
@@ -58,7 +59,8 @@ export function cartExpression(region: Region): string {
   "sku": sku,
   "product": product,
   "shade": shade,
-  "action": action
+  "action": action,
+  "loaded_at": $now()
 }`;
 }
 

@@ -168,6 +168,14 @@ const BUILTINS: Readonly<Record<string, Builtin>> = {
     if (iso.length !== 24) bail(); // a year before 0000 or after 9999
     return iso;
   }),
+  // fn.lookup `<x-s:x>` on an object (a rate or code table): its own key's value. Arrays (a lookup in
+  // each item) and keys the prototype answers ("constructor") are the interpreter's.
+  lookup: fixed(2, 2, (value, key) => {
+    const name = requiredString(key);
+    if (value === undefined || value === null || typeof value !== 'object') return undefined;
+    if (Array.isArray(value) || (!hasOwn(value as object, name) && name in value)) bail();
+    return (value as Record<string, unknown>)[name];
+  }),
   // $now() `<s?s?:s>` / $millis() `<:n>`: one timestamp per evaluation, shared by every call in it.
   now: { minArgs: 0, maxArgs: 0, make: (clock) => clock.use(() => clock.iso()) },
   millis: { minArgs: 0, maxArgs: 0, make: (clock) => clock.use(() => clock.millis()) },

@@ -5,7 +5,7 @@ import { BAIL, compileFast } from '../../engine/expression/compile';
 import { EXTENSIONS } from '../../engine/expression/jsonata';
 import { REGIONS } from './catalog';
 import { cartExpression, salesExpression } from './flow';
-import { shopDays } from './generate';
+import { shopDays, type ShopDay } from './generate';
 import { cartEventsTable, orderLinesTable } from './regional-tables';
 
 /** A regional table's row as QueryDatabaseTable hands it on: column name → value. */
@@ -16,7 +16,7 @@ function rowOf<T>(table: { columns: readonly { name: string }[]; values: (row: T
 
 test("each region's normalization takes the compiled fast path and agrees with jsonata's interpreter", async () => {
   for (const region of REGIONS) {
-    const day = shopDays(region, { linesPerRegion: 2_000, end: Date.UTC(2026, 6, 1) }).next().value!;
+    const day = shopDays(region, { linesPerRegion: 2_000, end: Date.UTC(2026, 6, 1) }).next().value as ShopDay;
     const cases: [string, Record<string, unknown>][] = [
       ...day.lines.slice(0, 20).map((line): [string, Record<string, unknown>] => [salesExpression(region), rowOf(orderLinesTable(region), line)]),
       ...day.events.slice(0, 20).map((event): [string, Record<string, unknown>] => [cartExpression(region), rowOf(cartEventsTable(region), event)]),

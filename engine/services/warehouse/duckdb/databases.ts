@@ -14,13 +14,20 @@ interface Shared {
   users: number;
 }
 
+/**
+ * The warehouse reads and writes its own file only: no other file, URL or extension download through
+ * SQL (read_csv, COPY, ATTACH, INSTALL), whoever writes the SQL (the Questions page's console, a
+ * flow's table names). Set when the instance opens; DuckDB does not let it be turned back on.
+ */
+const CONFIG = { enable_external_access: 'false' };
+
 /** Open database files by absolute path. DuckDB locks a file per process: two services naming the same file share one instance. */
 const files = new Map<string, Shared>();
 
 /** A DuckDB database: a file (created with its folder if missing, shared in this process) or a private in-memory one. */
 export async function openDatabase(location: string): Promise<OpenDatabase> {
   if (location === IN_MEMORY) {
-    const instance = await DuckDBInstance.create(IN_MEMORY);
+    const instance = await DuckDBInstance.create(IN_MEMORY, CONFIG);
     return { instance, release: () => instance.closeSync() };
   }
   const file = path.resolve(location);
@@ -28,7 +35,7 @@ export async function openDatabase(location: string): Promise<OpenDatabase> {
   if (!shared) {
     const opening = (async () => {
       mkdirSync(path.dirname(file), { recursive: true });
-      return DuckDBInstance.create(file);
+      return DuckDBInstance.create(file, CONFIG);
     })();
     const entry: Shared = { instance: opening, users: 0 };
     shared = entry;

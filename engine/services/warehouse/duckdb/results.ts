@@ -3,6 +3,7 @@ import {
   JsonDuckDBValueConverter,
   doubleFromDecimalValue,
   type DuckDBConnection,
+  type DuckDBResult,
   type DuckDBValueConverter,
   type Json,
 } from '@duckdb/node-api';
@@ -49,4 +50,18 @@ export async function queryRows(connection: DuckDBConnection, sql: string): Prom
     for (let i = 0; i < names.length; i++) row[names[i]] = toRecordValue(values[i], types[i], toRecordValue);
     return row;
   });
+}
+
+/** The first `limit` rows of a streamed result as arrays of JSON values, and whether more followed. */
+export async function readRows(result: DuckDBResult, limit: number): Promise<{ columns: string[]; rows: unknown[][]; truncated: boolean }> {
+  const columns = result.deduplicatedColumnNames();
+  const types = result.columnTypes();
+  const rows: unknown[][] = [];
+  for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+    for (const values of chunk.getRows()) {
+      if (rows.length === limit) return { columns, rows, truncated: true };
+      rows.push(values.map((value, i) => toRecordValue(value, types[i], toRecordValue)));
+    }
+  }
+  return { columns, rows, truncated: false };
 }

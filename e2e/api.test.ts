@@ -22,12 +22,17 @@ for (const target of flowStoreTargets()) {
       await target.drop();
     });
 
-    test('a new store opens with the demo flow, ready to run', async () => {
+    test('a new store opens with the store showcase running and the back-pressure demo beside it', async () => {
       const { status, body } = await call('GET', '/api/flows');
       assert.equal(status, 200);
-      assert.equal(body.flows.length, 1);
-      assert.match(body.flows[0].name, /Demo/);
-      const demo = (await call('GET', `/api/flows/${body.flows[0].id}`)).body.flow as FlowGraph;
+      assert.deepEqual(
+        body.flows.map((f: { name: string }) => f.name),
+        ['Online store: four regions → warehouse', 'Sandbox: back pressure (synthetic orders)'],
+      );
+      const shop = (await call('GET', `/api/flows/${body.flows[0].id}`)).body.flow as FlowGraph;
+      assert.ok(shop.processors.every((p) => p.runState === 'RUNNING'));
+      assert.deepEqual(shop.services.map((s) => s.type).sort(), ['DuckDBWarehouse', 'SQLitePool', 'SQLitePool', 'SQLitePool', 'SQLitePool']);
+      const demo = (await call('GET', `/api/flows/${body.flows[1].id}`)).body.flow as FlowGraph;
       assert.equal(demo.processors.length, 7);
       assert.equal(demo.connections.length, 6);
       assert.deepEqual(demo.services.map((s) => s.type), ['DuckDBWarehouse']);
@@ -103,7 +108,7 @@ for (const target of flowStoreTargets()) {
     });
 
     test('the live channel pushes stats to a flow\'s viewers about twice a second, and graph changes', async () => {
-      const flowId: string = (await call('GET', '/api/flows')).body.flows[0].id;
+      const flowId: string = (await call('GET', '/api/flows')).body.flows.find((f: { name: string }) => /Sandbox/.test(f.name)).id;
       const demo: FlowGraph = (await call('GET', `/api/flows/${flowId}`)).body.flow;
       const generator = demo.processors.find((p) => p.type === 'GenerateRecords')!;
       const slowQueue = demo.connections.find((c) => c.countThreshold === 1000)!;

@@ -36,11 +36,13 @@ export async function startConflux(
   const repository = options.repository ?? mkdtempSync(path.join(tmpdir(), 'conflux-repository-'));
   // each server its own embedded warehouse: DuckDB allows one process per file
   const warehouse = path.join(mkdtempSync(path.join(tmpdir(), 'conflux-warehouse-')), 'warehouse.duckdb');
+  // and its own small regional shops, their webhook on a free port
+  const shop = { CONFLUX_SHOP_DIR: mkdtempSync(path.join(tmpdir(), 'conflux-shop-')), CONFLUX_SHOP_LINES: '2000', CONFLUX_SHOP_WEBHOOK_PORT: '0' };
   const entry = options.testTypes ? 'e2e/test-server.ts' : 'server.ts';
   const setupToken = options.noAdmin ? '' : `cfx_setup_e2e_${randomBytes(16).toString('hex')}`;
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(root, entry)], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, CONFLUX_WAREHOUSE: warehouse, CONFLUX_REPOSITORY: repository, CONFLUX_SETUP_TOKEN: setupToken, ...options.env },
+    env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, CONFLUX_WAREHOUSE: warehouse, CONFLUX_REPOSITORY: repository, CONFLUX_SETUP_TOKEN: setupToken, ...shop, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -14,6 +14,9 @@ export function UserMenu() {
   if (!user) return null;
   return (
     <span className="flex items-center gap-2 text-xs text-slate-500" data-testid="user-menu">
+      <Link href="/questions" className="text-sky-700 hover:underline" data-testid="questions-link">
+        Questions
+      </Link>
       <Link href="/account" className="hover:underline" title={`Signed in as ${user.username}, role ${user.role}: your password and API tokens`}>
         {user.username} · <span data-testid="user-role">{user.role}</span>
       </Link>

@@ -12,8 +12,9 @@ import { Accounts } from './auth/accounts';
 import { accessGate } from './auth/gate';
 import { setAccounts } from './auth/request-identity';
 import { catalogOf, type Catalog } from './catalog';
-import { setFlowService } from './context';
-import { demoFlow } from './demo-flow';
+import { setFlowService, setWarehouseReader } from './context';
+import { installShowcase } from './showcase';
+import { warehouseReaderOf } from './warehouse-reader';
 import { FlowService } from './flow-service';
 import { sealedProperties } from './sealed-properties';
 import { loadSecretBox } from './secret-key';
@@ -71,9 +72,10 @@ export async function runConflux({ dir, processors, services }: ConfluxOptions):
   });
   const live = bridgeEngineToSockets(engine, io, accounts);
   const service = new FlowService(store, engine, live.notifyChanged, types);
-  if ((await store.listFlows()).length === 0 && process.env.CONFLUX_NO_DEMO !== '1') await service.importFlow(demoFlow());
+  if ((await store.listFlows()).length === 0 && process.env.CONFLUX_NO_DEMO !== '1') await installShowcase(service);
   await service.load();
   setFlowService(service);
+  setWarehouseReader(warehouseReaderOf());
 
   const app = next({ dev, hostname: host, port, dir });
   await app.prepare();

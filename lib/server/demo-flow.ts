@@ -27,7 +27,7 @@ export const demoWarehousePath = () => process.env.CONFLUX_WAREHOUSE ?? './data/
  * the embedded DuckDB warehouse (table `orders`), ready to query.
  */
 export const demoFlow = (): Omit<FlowGraph, 'id'> => ({
-  name: 'Demo: regional orders',
+  name: 'Sandbox: back pressure (synthetic orders)',
   settings: DEFAULT_FLOW_SETTINGS,
   services: [serviceConfig({ id: 'warehouse', type: 'DuckDBWarehouse', name: 'Embedded warehouse', properties: { path: demoWarehousePath() } })],
   processors: [

@@ -12,13 +12,15 @@ export interface RegionInfo {
   readonly timeZone: string;
   /** Its database's prices are in this currency. */
   readonly currency: string;
+  /** How much it sells, relative to the average region: the regions are not alike. */
+  readonly volume: number;
 }
 
 export const REGION_INFO: Record<Region, RegionInfo> = {
-  europe: { label: 'Europe', timeZone: 'Europe/Paris', currency: 'EUR' },
-  asia: { label: 'Asia', timeZone: 'Asia/Tokyo', currency: 'JPY' },
-  africa: { label: 'Africa', timeZone: 'Africa/Lagos', currency: 'NGN' },
-  'north-america': { label: 'North America', timeZone: 'America/New_York', currency: 'USD' },
+  europe: { label: 'Europe', timeZone: 'Europe/Paris', currency: 'EUR', volume: 1.1 },
+  asia: { label: 'Asia', timeZone: 'Asia/Tokyo', currency: 'JPY', volume: 0.95 },
+  africa: { label: 'Africa', timeZone: 'Africa/Lagos', currency: 'NGN', volume: 0.7 },
+  'north-america': { label: 'North America', timeZone: 'America/New_York', currency: 'USD', volume: 1.25 },
 };
 
 /** US dollars per unit of each currency: the rate table the flow converts with (a fixed table, as a finance team publishes one per period). */

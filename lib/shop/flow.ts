@@ -80,6 +80,9 @@ export interface ShopFlowOptions {
 
 const ROW = 200;
 
+/** Listed first among a new installation's flows (the list is by name). */
+export const SHOP_FLOW_NAME = 'Online store: four regions → warehouse';
+
 export function shopFlow(options: ShopFlowOptions): Omit<FlowGraph, 'id'> {
   const cron = options.cron ?? '*/30 * * * * *';
   const scheduling = { ...DEFAULT_SCHEDULING, strategy: 'CRON' as const, cron };
@@ -170,5 +173,5 @@ export function shopFlow(options: ShopFlowOptions): Omit<FlowGraph, 'id'> {
   );
   connect('webhook', 'success', 'dedupe-web');
   connect('dedupe-web', 'unique', 'load-carts');
-  return { name: 'The store: four regions → warehouse', settings: DEFAULT_FLOW_SETTINGS, services, processors, connections };
+  return { name: SHOP_FLOW_NAME, settings: DEFAULT_FLOW_SETTINGS, services, processors, connections };
 }

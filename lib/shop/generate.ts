@@ -6,7 +6,7 @@ import { quarterOf, quarterRange, zonedToUtc } from './time';
 export interface StoreOptions {
   /** The random seed (default "conflux"). */
   readonly seed?: string;
-  /** Order lines per region over the whole span. */
+  /** Order lines per region over the whole span, on average: each region sells its REGION_INFO volume times it. */
   readonly linesPerRegion: number;
   /** The span ends here (ms, exclusive): usually now. */
   readonly end: number;
@@ -75,21 +75,22 @@ export function spanStart(options: StoreOptions): number {
  */
 export function* shopDays(region: Region, options: StoreOptions): Generator<ShopDay> {
   const random = new Random(`${options.seed ?? 'conflux'}/${region}`);
-  const { timeZone, currency } = REGION_INFO[region];
+  const { timeZone, currency, volume } = REGION_INFO[region];
+  const regionLines = Math.round(options.linesPerRegion * volume);
   const start = spanStart(options);
   const days = Math.ceil((options.end - start) / DAY);
-  // lines per day by weekday and a slow growth, rounded so they add up to linesPerRegion exactly
+  // lines per day by weekday and a slow growth, rounded so they add up to the region's lines exactly
   const weights = Array.from({ length: days }, (_, d) => DAY_WEIGHTS[new Date(start + d * DAY).getUTCDay()] * (1 + (0.5 * d) / days));
   const total = weights.reduce((s, w) => s + w, 0);
-  const customers = Math.max(50, Math.round(options.linesPerRegion / 8));
+  const customers = Math.max(50, Math.round(regionLines / 8));
   let cumulative = 0;
   let lineId = 0;
   let orderId = 0;
   let eventId = 0;
   for (let d = 0; d < days; d++) {
-    const before = Math.round((cumulative / total) * options.linesPerRegion);
+    const before = Math.round((cumulative / total) * regionLines);
     cumulative += weights[d];
-    let left = Math.round((cumulative / total) * options.linesPerRegion) - before;
+    let left = Math.round((cumulative / total) * regionLines) - before;
     const midnight = start + d * DAY; // the local day's wall clock, as if it were UTC
     const localTime = () => zonedToUtc(midnight + random.weighted(HOUR_WEIGHTS) * 3_600_000 + random.int(0, 3599) * 1000, timeZone);
     const orders: { at: number; lines: number }[] = [];

@@ -75,6 +75,17 @@ ORDER BY last_removed_at DESC, region, customer_id`,
   };
 }
 
+/** How current the answers are: rows, the latest order and the last load, per region. */
+export const FRESHNESS_SQL = `SELECT region, COUNT(*) AS rows, max(ordered_at) AS latest_order, max(loaded_at) AS last_load
+FROM ${WAREHOUSE_TABLES.sales}
+GROUP BY region
+ORDER BY region`;
+
+/** The quarters (UTC) the warehouse has sales in, newest first. */
+export const QUARTERS_SQL = `SELECT DISTINCT year(timezone('UTC', ordered_at)) || '-Q' || quarter(timezone('UTC', ordered_at)) AS quarter
+FROM ${WAREHOUSE_TABLES.sales}
+ORDER BY quarter DESC`;
+
 type Query = (sql: string) => Promise<Record<string, unknown>[]>;
 
 /** Run the four questions against a warehouse (`query` answers rows as JSON values). */

@@ -35,6 +35,9 @@ export const API_RULES: readonly AccessRule[] = [
   rule('DELETE', '/api/users/:uid', 'admin', 'user.delete'),
   rule('GET', '/api/audit', 'admin'),
 
+  rule('GET', '/api/questions', 'viewer'),
+  rule('POST', '/api/warehouse/query', 'viewer', 'warehouse.query'),
+
   rule('GET', '/api/flows', 'viewer'),
   rule('POST', '/api/flows', 'editor', 'flow.create'),
   rule('GET', FLOW, 'viewer'),

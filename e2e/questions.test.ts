@@ -6,7 +6,7 @@ import { shopDays, type CartEvent, type OrderLine } from '../lib/shop/generate';
 import { periodOf } from '../lib/server/warehouse-reader';
 import { groundTruth } from '../lib/shop/truth';
 import { launchChromium, signedInPage, waitFor } from './browser';
-import { startConflux, type RunningConflux } from './server';
+import { api, startConflux, type RunningConflux } from './server';
 
 /**
  * The showcase as a new user meets it: a fresh server seeds the four regional shops and runs the
@@ -20,7 +20,8 @@ let server: RunningConflux;
 let browser: Browser;
 
 before(async () => {
-  server = await startConflux({ env: { CONFLUX_SHOP_END: END, CONFLUX_SHOP_LINES: String(LINES) } });
+  // the simulator keeps selling (after END: the quarters asked about stay as seeded)
+  server = await startConflux({ env: { CONFLUX_SHOP_END: END, CONFLUX_SHOP_LINES: String(LINES), CONFLUX_SHOP_SIMULATOR: '1', CONFLUX_SHOP_SIMULATOR_MS: '500' } });
   browser = await launchChromium();
 });
 after(async () => {
@@ -64,9 +65,9 @@ test('the Questions page shows the four answers of the shipped flow, equal to th
 
   // the console: rows for a query, a refusal for a write, a stop for a runaway query
   const sql = page.getByTestId('console-sql');
-  await sql.fill('SELECT COUNT(*) AS n FROM sales');
+  await sql.fill(`SELECT COUNT(*) AS n FROM sales WHERE ordered_at < TIMESTAMPTZ '${END}'`);
   await page.getByTestId('console-run').click();
-  await waitFor(async () => (await page.getByTestId('console-result').textContent().catch(() => '')) === `n${lines.length}`, 'the console to count the sales');
+  await waitFor(async () => (await page.getByTestId('console-result').textContent().catch(() => '')) === `n${lines.length}`, 'the console to count the seeded sales');
   await sql.fill('DELETE FROM sales');
   await page.getByTestId('console-run').click();
   await waitFor(async () => /only reads/.test((await page.getByTestId('console-error').textContent().catch(() => '')) ?? ''), 'the console to refuse a write');
@@ -75,4 +76,13 @@ test('the Questions page shows the four answers of the shipped flow, equal to th
   await waitFor(async () => /longer than 10 s/.test((await page.getByTestId('console-error').textContent().catch(() => '')) ?? ''), 'the console to stop a runaway query', 20_000);
   const still = await fetch(`${server.url}/api/questions?period=all`, { headers: { authorization: `Bearer ${server.token}` } });
   assert.equal(still.status, 200, 'the server answers after the runaway query');
+
+  // the simulator's live orders (through the shops' databases) and cart events (through the webhook) reach the warehouse
+  const live = async () => {
+    const { body } = await api(server.url, 'POST', '/api/warehouse/query', {
+      sql: `SELECT (SELECT COUNT(*) FROM sales WHERE ordered_at >= TIMESTAMPTZ '${END}') AS orders, (SELECT COUNT(*) FROM cart_events WHERE event_id LIKE 'web-%') AS web`,
+    });
+    return body.rows?.[0] as [number, number] | undefined;
+  };
+  await waitFor(async () => ((await live())?.every((n) => n > 0) ?? false), 'live orders and web cart events in the warehouse', 30_000);
 });

@@ -37,7 +37,7 @@ export async function startConflux(
   // each server its own embedded warehouse: DuckDB allows one process per file
   const warehouse = path.join(mkdtempSync(path.join(tmpdir(), 'conflux-warehouse-')), 'warehouse.duckdb');
   // and its own small regional shops, their webhook on a free port
-  const shop = { CONFLUX_SHOP_DIR: mkdtempSync(path.join(tmpdir(), 'conflux-shop-')), CONFLUX_SHOP_LINES: '2000', CONFLUX_SHOP_WEBHOOK_PORT: '0' };
+  const shop = { CONFLUX_SHOP_DIR: mkdtempSync(path.join(tmpdir(), 'conflux-shop-')), CONFLUX_SHOP_LINES: '2000', CONFLUX_SHOP_WEBHOOK_PORT: '0', CONFLUX_SHOP_SIMULATOR: '0' };
   const entry = options.testTypes ? 'e2e/test-server.ts' : 'server.ts';
   const setupToken = options.noAdmin ? '' : `cfx_setup_e2e_${randomBytes(16).toString('hex')}`;
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(root, entry)], {

@@ -13,7 +13,7 @@ import { accessGate } from './auth/gate';
 import { setAccounts } from './auth/request-identity';
 import { catalogOf, type Catalog } from './catalog';
 import { setFlowService, setWarehouseReader } from './context';
-import { installShowcase } from './showcase';
+import { installShowcase, simulateShowcase } from './showcase';
 import { warehouseReaderOf } from './warehouse-reader';
 import { FlowService } from './flow-service';
 import { sealedProperties } from './sealed-properties';
@@ -104,12 +104,14 @@ export async function runConflux({ dir, processors, services }: ConfluxOptions):
   }
   if (safeMode) console.log('CONFLUX_SAFE_MODE=1: every processor stays stopped until started by hand');
   else void service.resume().catch((error) => console.error('Restarting the processors that were running failed:', error));
+  const stopSimulator = await simulateShowcase(service);
 
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     console.log(`${signal}: stopping`);
+    stopSimulator?.();
     // Desired run states stay in the store, so the next start resumes what was running; queued
     // records stay in the repository, so they come back with them.
     await engine.shutdown();

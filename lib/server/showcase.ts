@@ -1,4 +1,9 @@
-import { shopFlow, shopDirectory } from '../shop/flow';
+import { existsSync } from 'node:fs';
+import type { ListenHttpView } from '../../engine/processors/listen-http/runtime';
+import { REGIONS } from '../shop/catalog';
+import { SHOP_FLOW_NAME, shopFlow, shopDirectory } from '../shop/flow';
+import { regionFile } from '../shop/seed-sqlite';
+import { startSimulator } from '../shop/simulator';
 import { seedSqlite } from '../shop/seed-sqlite';
 import { demoFlow, demoWarehousePath } from './demo-flow';
 import type { FlowService } from './flow-service';
@@ -26,4 +31,25 @@ export async function installShowcase(service: FlowService): Promise<void> {
     'RUNNING',
   );
   await service.importFlow(demoFlow());
+}
+
+/**
+ * While the server runs, the embedded store keeps trading (lib/shop/simulator.ts): new orders in the
+ * regional shops, cart events posted to the shipped flow's webhook. Off with CONFLUX_SHOP_SIMULATOR=0,
+ * and when the shops or the flow are gone. Returns how to stop it.
+ */
+export async function simulateShowcase(service: FlowService): Promise<(() => void) | undefined> {
+  const directory = shopDirectory();
+  if (process.env.CONFLUX_SHOP_SIMULATOR === '0' || !REGIONS.every((region) => existsSync(regionFile(directory, region)))) return undefined;
+  const flow = (await service.listFlows()).find((f) => f.name === SHOP_FLOW_NAME);
+  if (!flow) return undefined;
+  const webhook = (await service.getFlow(flow.id)).processors.find((p) => p.type === 'ListenHTTP');
+  const webhookUrl = () => {
+    if (!webhook || !service.engine.isRunning(flow.id, webhook.id)) return undefined;
+    const view = service.engine.stats(flow.id).processors[webhook.id]?.view as ListenHttpView | undefined;
+    return view?.port ? `http://127.0.0.1:${view.port}${view.basePath}` : undefined;
+  };
+  const stop = startSimulator({ directory, store: { linesPerRegion: shopLines(), end: Date.now() }, webhookUrl, everyMs: Number(process.env.CONFLUX_SHOP_SIMULATOR_MS ?? 5_000) });
+  console.log(`The store simulator adds orders to the shops in ${directory} and posts cart events to the flow's webhook (CONFLUX_SHOP_SIMULATOR=0 turns it off)`);
+  return stop;
 }

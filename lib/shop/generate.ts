@@ -61,6 +61,17 @@ const shadeWeights = (product: Product) => product.shades.map((s) => (product.na
 const PRODUCT_WEIGHTS = PRODUCTS.map((p) => p.weight);
 const SHADE_WEIGHTS = PRODUCTS.map(shadeWeights);
 
+/** One item as customers choose them: a product by popularity, a shade (the named five favoured), and how many. */
+export function sampleItem(random: Random): { product: Product; shade: string; sku: string; quantity: number } {
+  const p = random.weighted(PRODUCT_WEIGHTS);
+  const product = PRODUCTS[p];
+  const shade = product.shades.length > 0 ? product.shades[random.weighted(SHADE_WEIGHTS[p])] : '';
+  return { product, shade, sku: skuOf(product, shade), quantity: 1 + random.weighted([6, 3, 1]) };
+}
+
+/** Customers of a region's shop: about one per eight lines. */
+export const customersOf = (region: Region, options: StoreOptions) => Math.max(50, Math.round(Math.round(options.linesPerRegion * REGION_INFO[region].volume) / 8));
+
 /** Where the span starts: the first day of the first of its quarters (UTC). */
 export function spanStart(options: StoreOptions): number {
   let from = quarterRange(quarterOf(options.end))!.from;
@@ -82,7 +93,7 @@ export function* shopDays(region: Region, options: StoreOptions): Generator<Shop
   // lines per day by weekday and a slow growth, rounded so they add up to the region's lines exactly
   const weights = Array.from({ length: days }, (_, d) => DAY_WEIGHTS[new Date(start + d * DAY).getUTCDay()] * (1 + (0.5 * d) / days));
   const total = weights.reduce((s, w) => s + w, 0);
-  const customers = Math.max(50, Math.round(regionLines / 8));
+  const customers = customersOf(region, options);
   let cumulative = 0;
   let lineId = 0;
   let orderId = 0;
@@ -107,24 +118,8 @@ export function* shopDays(region: Region, options: StoreOptions): Generator<Shop
       const orderRef = random.uuid();
       const customerId = random.int(1, customers);
       for (let i = 0; i < order.lines; i++) {
-        const p = random.weighted(PRODUCT_WEIGHTS);
-        const product = PRODUCTS[p];
-        const shade = product.shades.length > 0 ? product.shades[random.weighted(SHADE_WEIGHTS[p])] : '';
-        lines.push({
-          region,
-          lineId: ++lineId,
-          orderId,
-          orderRef,
-          customerId,
-          at: order.at,
-          sku: skuOf(product, shade),
-          product: product.name,
-          category: product.category,
-          shade,
-          quantity: 1 + random.weighted([6, 3, 1]),
-          unitPrice: localPrice(product.usd, currency),
-          currency,
-        });
+        const { product, shade, sku, quantity } = sampleItem(random);
+        lines.push({ region, lineId: ++lineId, orderId, orderRef, customerId, at: order.at, sku, product: product.name, category: product.category, shade, quantity, unitPrice: localPrice(product.usd, currency), currency });
       }
     }
     // carts: about one item added per two lines sold; a third taken out again within three hours
@@ -132,10 +127,8 @@ export function* shopDays(region: Region, options: StoreOptions): Generator<Shop
     const carts = Math.round((lines.length + orders.length) / 2);
     for (let i = 0; i < carts; i++) {
       const at = localTime();
-      const p = random.weighted(PRODUCT_WEIGHTS);
-      const product = PRODUCTS[p];
-      const shade = product.shades.length > 0 ? product.shades[random.weighted(SHADE_WEIGHTS[p])] : '';
-      const item = { region, customerId: random.int(1, customers), sku: skuOf(product, shade), product: product.name, shade };
+      const { product, shade, sku } = sampleItem(random);
+      const item = { region, customerId: random.int(1, customers), sku, product: product.name, shade };
       picks.push({ ...item, at, action: 'add' });
       if (random.chance(0.35)) picks.push({ ...item, at: at + random.int(60, 3 * 3600) * 1000, action: 'remove' });
     }

@@ -105,8 +105,9 @@ test('a runaway expression: its records go to failure within a second each, the 
   const firstFailure = Date.now() - started;
   assert.ok(firstFailure < 2_000, `first record in failure after ${firstFailure} ms (the budget is 500 ms)`);
 
+  // ten seconds of requests (~170): a p99 that is not just the slowest one on a shared machine
   const latencies: number[] = [];
-  for (const end = Date.now() + 4_000; Date.now() < end; ) {
+  for (const end = Date.now() + 10_000; Date.now() < end; ) {
     const began = performance.now();
     assert.equal((await api(server.url, 'GET', '/api/flows')).status, 200);
     latencies.push(performance.now() - began);

@@ -1,0 +1,115 @@
+import mysql from 'mysql2/promise';
+import pg from 'pg';
+import { REGIONS, type Region } from './catalog';
+import { shopDays, type StoreOptions } from './generate';
+import { cartEventsTable, createTableSql, orderLinesTable, type Dialect } from './regional-tables';
+
+/** The store on real servers: Europe and Asia on MariaDB, Africa and North America on PostgreSQL, as regional teams chose. */
+export const SERVER_OF: Record<Region, Exclude<Dialect, 'sqlite'>> = { europe: 'mysql', asia: 'mysql', africa: 'postgresql', 'north-america': 'postgresql' };
+
+export interface ServerAddress {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password: string;
+}
+
+export interface ShopServers {
+  readonly mysql: ServerAddress;
+  readonly postgresql: ServerAddress;
+  /** Databases are named `${prefix}${region}` (north_america for north-america). */
+  readonly prefix?: string;
+}
+
+export const shopDatabase = (servers: Pick<ShopServers, 'prefix'>, region: Region) => `${servers.prefix ?? 'shop_'}${region.replace('-', '_')}`;
+
+/** Rows per INSERT: well under PostgreSQL's 65,535 parameters and MariaDB's packet size. */
+const BATCH = 2_000;
+
+/**
+ * Write the store into one database per region on the real servers (created when missing; `reset`
+ * drops the tables first). Multi-row INSERTs in batches, a day's rows at a time.
+ */
+export async function seedServers(servers: ShopServers, options: StoreOptions, { reset = false } = {}): Promise<{ region: Region; lines: number; events: number }[]> {
+  const seeded = [];
+  for (const region of REGIONS) {
+    const database = shopDatabase(servers, region);
+    const writer = SERVER_OF[region] === 'mysql' ? await mysqlWriter(servers.mysql, database) : await postgresWriter(servers.postgresql, database);
+    try {
+      const lines = orderLinesTable(region);
+      const events = cartEventsTable(region);
+      if (reset) for (const table of [lines, events]) await writer.exec(`DROP TABLE IF EXISTS ${table.name}`);
+      await writer.exec(createTableSql(lines, SERVER_OF[region]));
+      await writer.exec(createTableSql(events, SERVER_OF[region]));
+      if (await writer.hasRows('order_lines')) {
+        seeded.push({ region, lines: 0, events: 0 });
+        continue;
+      }
+      let lineCount = 0;
+      let eventCount = 0;
+      let pendingLines: unknown[][] = [];
+      let pendingEvents: unknown[][] = [];
+      const flush = async (all: boolean) => {
+        if (pendingLines.length >= BATCH || (all && pendingLines.length > 0)) await writer.insert('order_lines', lines.columns.length, pendingLines.splice(0));
+        if (pendingEvents.length >= BATCH || (all && pendingEvents.length > 0)) await writer.insert('cart_events', events.columns.length, pendingEvents.splice(0));
+      };
+      for (const day of shopDays(region, options)) {
+        for (const line of day.lines) pendingLines.push(lines.values(line));
+        for (const event of day.events) pendingEvents.push(events.values(event));
+        lineCount += day.lines.length;
+        eventCount += day.events.length;
+        await flush(false);
+      }
+      await flush(true);
+      pendingLines = [];
+      pendingEvents = [];
+      seeded.push({ region, lines: lineCount, events: eventCount });
+    } finally {
+      await writer.close();
+    }
+  }
+  return seeded;
+}
+
+interface Writer {
+  exec(sql: string): Promise<void>;
+  hasRows(table: string): Promise<boolean>;
+  insert(table: string, columns: number, rows: unknown[][]): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function mysqlWriter(address: ServerAddress, database: string): Promise<Writer> {
+  const admin = await mysql.createConnection({ ...address });
+  await admin.query(`CREATE DATABASE IF NOT EXISTS \`${database}\``);
+  await admin.end();
+  const connection = await mysql.createConnection({ ...address, database });
+  return {
+    exec: async (sql) => void (await connection.query(sql)),
+    hasRows: async (table) => ((await connection.query(`SELECT 1 FROM \`${table}\` LIMIT 1`))[0] as unknown[]).length > 0,
+    // mysql2 expands a nested array into (…), (…) for VALUES ?
+    insert: async (table, _columns, rows) => void (await connection.query(`INSERT INTO \`${table}\` VALUES ?`, [rows])),
+    close: () => connection.end(),
+  };
+}
+
+async function postgresWriter(address: ServerAddress, database: string): Promise<Writer> {
+  const admin = new pg.Client({ ...address, database: 'postgres' });
+  await admin.connect();
+  try {
+    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (!rowCount) await admin.query(`CREATE DATABASE "${database}"`).catch((e: { code?: string }) => (['42P04', '23505'].includes(e.code ?? '') ? undefined : Promise.reject(e)));
+  } finally {
+    await admin.end();
+  }
+  const client = new pg.Client({ ...address, database });
+  await client.connect();
+  return {
+    exec: async (sql) => void (await client.query(sql)),
+    hasRows: async (table) => ((await client.query(`SELECT 1 FROM "${table}" LIMIT 1`)).rowCount ?? 0) > 0,
+    insert: async (table, columns, rows) => {
+      const values = rows.map((_, r) => `(${Array.from({ length: columns }, (_c, c) => `$${r * columns + c + 1}`).join(', ')})`);
+      await client.query(`INSERT INTO "${table}" VALUES ${values.join(', ')}`, rows.flat());
+    },
+    close: () => client.end(),
+  };
+}

@@ -13,7 +13,7 @@ import { accessGate } from './auth/gate';
 import { setAccounts } from './auth/request-identity';
 import { catalogOf, type Catalog } from './catalog';
 import { setFlowService, setWarehouseReader } from './context';
-import { installShowcase, simulateShowcase } from './showcase';
+import { installServersShowcase, installShowcase, simulateShowcase } from './showcase';
 import { warehouseReaderOf } from './warehouse-reader';
 import { FlowService } from './flow-service';
 import { sealedProperties } from './sealed-properties';
@@ -73,9 +73,10 @@ export async function runConflux({ dir, processors, services }: ConfluxOptions):
   const live = bridgeEngineToSockets(engine, io, accounts);
   const service = new FlowService(store, engine, live.notifyChanged, types);
   if ((await store.listFlows()).length === 0 && process.env.CONFLUX_NO_DEMO !== '1') await installShowcase(service);
+  await installServersShowcase(service);
   await service.load();
   setFlowService(service);
-  setWarehouseReader(warehouseReaderOf());
+  setWarehouseReader(warehouseReaderOf(service));
 
   const app = next({ dev, hostname: host, port, dir });
   await app.prepare();

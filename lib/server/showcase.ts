@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import type { ListenHttpView } from '../../engine/processors/listen-http/runtime';
 import { REGIONS } from '../shop/catalog';
-import { SHOP_FLOW_NAME, shopFlow, shopDirectory } from '../shop/flow';
+import { SHOP_FLOW_NAME, SHOP_SERVERS_FLOW_NAME, shopFlow, shopDirectory } from '../shop/flow';
+import { shopServersFromEnv } from '../shop/seed-servers';
 import { regionFile } from '../shop/seed-sqlite';
 import { startSimulator } from '../shop/simulator';
 import { seedSqlite } from '../shop/seed-sqlite';
@@ -24,7 +25,7 @@ export async function installShowcase(service: FlowService): Promise<void> {
   const lines = seeded.reduce((sum, s) => sum + s.lines, 0);
   if (lines > 0) console.log(`Seeded the store's four regional shops in ${directory}: ${lines.toLocaleString('en-US')} order lines`);
   const webhookPort = Number(process.env.CONFLUX_SHOP_WEBHOOK_PORT ?? 8081);
-  const flow = await service.importFlow(shopFlow({ warehouse: demoWarehousePath(), shopDirectory: directory, webhookPort }));
+  const flow = await service.importFlow(shopFlow({ warehouse: demoWarehousePath(), shops: { directory }, webhookPort }));
   await service.store.setRunState(
     flow.id,
     flow.processors.map((p) => p.id),
@@ -52,4 +53,16 @@ export async function simulateShowcase(service: FlowService): Promise<(() => voi
   const stop = startSimulator({ directory, store: { linesPerRegion: shopLines(), end: Date.now() }, webhookUrl, everyMs: Number(process.env.CONFLUX_SHOP_SIMULATOR_MS ?? 5_000) });
   console.log(`The store simulator adds orders to the shops in ${directory} and posts cart events to the flow's webhook (CONFLUX_SHOP_SIMULATOR=0 turns it off)`);
   return stop;
+}
+
+/**
+ * With CONFLUX_SHOP_SERVERS=1 (after `npm run shop:servers`), the second version of the shipped flow,
+ * extracting from MariaDB and PostgreSQL, is added once, stopped, into its own warehouse file.
+ */
+export async function installServersShowcase(service: FlowService): Promise<void> {
+  if (process.env.CONFLUX_SHOP_SERVERS !== '1') return;
+  if ((await service.listFlows()).some((f) => f.name === SHOP_SERVERS_FLOW_NAME)) return;
+  const warehouse = demoWarehousePath().replace(/(\.duckdb)?$/, '-servers.duckdb');
+  await service.importFlow(shopFlow({ warehouse, shops: { servers: shopServersFromEnv() }, webhookPort: Number(process.env.CONFLUX_SHOP_WEBHOOK_PORT ?? 8081) + 1 }));
+  console.log(`Added the flow "${SHOP_SERVERS_FLOW_NAME}" (stopped): it loads the shops on MariaDB and PostgreSQL into ${warehouse}`);
 }

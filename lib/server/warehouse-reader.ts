@@ -2,24 +2,24 @@ import type { DuckDBInstance } from '@duckdb/node-api';
 import { openDatabase } from '../../engine/services/warehouse/duckdb/databases';
 import { readOnlyQuery, ReadOnlyRefusal, type ReadOnlyResult } from '../../engine/services/warehouse/duckdb/read-only';
 import { queryRows } from '../../engine/services/warehouse/duckdb/results';
-import { SHOP_FLOW_NAME } from '../shop/flow';
+import { SHOP_FLOW_NAME, SHOP_SERVERS_FLOW_NAME } from '../shop/flow';
 import { answerQuestions, FRESHNESS_SQL, questionSql, QUARTERS_SQL, type Answers, type Period } from '../shop/questions';
 import { previousQuarter, quarterRange } from '../shop/time';
 import { demoWarehousePath } from './demo-flow';
+import type { FlowService } from './flow-service';
 import { badRequest, HttpError } from './http-error';
 
 /**
- * Reading the embedded warehouse the shipped flow loads (CONFLUX_WAREHOUSE): the Questions page and
- * its SQL console. The file is opened through the same per-process instance the flow's warehouse
- * service uses (DuckDB lets one process open a file), and let go after each read, so a stopped flow
- * leaves it free for other programs.
+ * Reading the warehouse the store's flow loads: the Questions page and its SQL console. The file is
+ * opened through the same per-process instance the flow's warehouse service uses (DuckDB lets one
+ * process open a file), and let go after each read, so a stopped flow leaves it free for other programs.
  */
-async function withWarehouse<T>(work: (instance: DuckDBInstance) => Promise<T>): Promise<T> {
+async function withWarehouse<T>(file: string, work: (instance: DuckDBInstance) => Promise<T>): Promise<T> {
   let database;
   try {
-    database = await openDatabase(demoWarehousePath());
+    database = await openDatabase(file);
   } catch (error) {
-    throw new HttpError(503, `the warehouse ${demoWarehousePath()} cannot be opened: ${(error as Error).message}`);
+    throw new HttpError(503, `the warehouse ${file} cannot be opened: ${(error as Error).message}`);
   }
   try {
     return await work(database.instance);
@@ -58,17 +58,36 @@ export function periodOf(key: string | null, now = Date.now()): { key: string; p
 }
 
 /** What the Questions routes call: made by the server process (context.ts), never bundled into Next's routes. */
-export const warehouseReaderOf = () => ({ questions, consoleQuery });
+export function warehouseReaderOf(service: FlowService) {
+  const file = () => storeWarehouse(service);
+  return {
+    questions: async (periodKey: string | null) => questions(await file(), periodKey),
+    consoleQuery: async (sql: string, limit: number) => consoleQuery(await file(), sql, limit),
+  };
+}
 export type WarehouseReader = ReturnType<typeof warehouseReaderOf>;
 
-async function questions(periodKey: string | null): Promise<QuestionsAnswer> {
+/**
+ * The DuckDB file of the store's flow: the version on MariaDB + PostgreSQL while it runs, else the
+ * embedded one; CONFLUX_WAREHOUSE when neither flow is there (renamed or deleted).
+ */
+async function storeWarehouse(service: FlowService): Promise<string> {
+  const flows = await service.listFlows();
+  const store = [SHOP_SERVERS_FLOW_NAME, SHOP_FLOW_NAME].map((name) => flows.find((f) => f.name === name)).filter((f) => f !== undefined);
+  const chosen = store.find((f) => f.running) ?? store.at(-1);
+  if (!chosen) return demoWarehousePath();
+  const warehouse = (await service.getFlow(chosen.id)).services.find((s) => s.type === 'DuckDBWarehouse');
+  return typeof warehouse?.properties.path === 'string' ? warehouse.properties.path : demoWarehousePath();
+}
+
+async function questions(file: string, periodKey: string | null): Promise<QuestionsAnswer> {
   const { key, period } = periodOf(periodKey);
   const sql = questionSql(period);
   const bounds = { key, ...(period.from !== undefined && { from: new Date(period.from).toISOString() }), ...(period.to !== undefined && { to: new Date(period.to).toISOString() }) };
-  return withWarehouse(async (instance) => {
+  return withWarehouse(file, async (instance) => {
     const hasTables = await rows(instance, `SELECT COUNT(*) AS n FROM duckdb_tables() WHERE table_name IN ('sales', 'cart_events')`);
     if (Number(hasTables[0].n) < 2) {
-      return { period: bounds, periods: ['all'], sql, freshness: [], message: `The warehouse has no sales yet: start the flow "${SHOP_FLOW_NAME}" and the answers appear as it loads.` };
+      return { period: bounds, periods: ['all'], sql, freshness: [], message: `The warehouse has no sales yet: start the store's flow ("${SHOP_FLOW_NAME}") and the answers appear as it loads.` };
     }
     const query = (text: string) => rows(instance, text);
     const [answers, freshness, quarters] = await Promise.all([answerQuestions(query, period), query(FRESHNESS_SQL), query(QUARTERS_SQL)]);
@@ -77,8 +96,8 @@ async function questions(periodKey: string | null): Promise<QuestionsAnswer> {
 }
 
 /** The console: one reading statement over the warehouse, its rows up to `limit`, stopped after 10 s. */
-async function consoleQuery(sql: string, limit: number): Promise<ReadOnlyResult> {
-  return withWarehouse(async (instance) => {
+async function consoleQuery(file: string, sql: string, limit: number): Promise<ReadOnlyResult> {
+  return withWarehouse(file, async (instance) => {
     try {
       return await readOnlyQuery(instance, sql, { limit, timeoutMs: 10_000 });
     } catch (error) {

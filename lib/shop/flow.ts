@@ -1,7 +1,7 @@
-import path from 'node:path';
 import { connectionConfig, DEFAULT_FLOW_SETTINGS, processorConfig, serviceConfig } from '../../engine/flow/build';
 import { DEFAULT_SCHEDULING, type ConnectionConfig, type FlowGraph, type ProcessorConfig, type ServiceConfig } from '../../engine/flow/schema';
 import { REGION_INFO, REGIONS, USD_PER_UNIT, type Region } from './catalog';
+import { SERVER_OF, shopDatabase, type ShopServers } from './seed-servers';
 import { regionFile } from './seed-sqlite';
 import { WAREHOUSE_TABLES } from './questions';
 
@@ -14,7 +14,10 @@ import { WAREHOUSE_TABLES } from './questions';
  * real time through a webhook (ListenHTTP), deduplicated on their id.
  */
 
-/** How each region's rows become one shape: JSONata over a row of that region's database. */
+/**
+ * How each region's rows become one shape: JSONata over a row of that region's database. Prices go
+ * through $number: MariaDB and PostgreSQL decimals arrive as exact strings.
+ */
 const RATES = JSON.stringify(USD_PER_UNIT);
 const NORMALIZE: Record<Region, { ordersTime: string; cartTime: string; orderId: string; quantity: string; price: string }> = {
   europe: { ordersTime: '$fromMillis($toMillis(ordered_at))', cartTime: '$fromMillis($toMillis(event_time))', orderId: '$string(order_id)', quantity: 'quantity', price: 'unit_price' },
@@ -26,7 +29,13 @@ const NORMALIZE: Record<Region, { ordersTime: string; cartTime: string; orderId:
     quantity: 'quantity',
     price: 'unit_price',
   },
-  'north-america': { ordersTime: '$fromMillis($toMillis(created_at))', cartTime: '$fromMillis($toMillis(event_time))', orderId: '$string(order_id)', quantity: 'quantity', price: 'unit_price' },
+  'north-america': {
+    ordersTime: '$fromMillis($toMillis($replace(created_at, " ", "T") & "Z"))',
+    cartTime: '$fromMillis($toMillis($replace(event_time, " ", "T") & "Z"))',
+    orderId: '$string(order_id)',
+    quantity: 'quantity',
+    price: 'unit_price',
+  },
 };
 
 export function salesExpression(region: Region): string {
@@ -43,9 +52,9 @@ export function salesExpression(region: Region): string {
   "shade": shade,
   "quantity": ${n.quantity},
   "currency": currency,
-  "unit_price_local": ${n.price},
-  "unit_price_usd": ${n.price} * $lookup(${RATES}, currency),
-  "revenue_usd": ${n.quantity} * ${n.price} * $lookup(${RATES}, currency),
+  "unit_price_local": $number(${n.price}),
+  "unit_price_usd": $number(${n.price}) * $lookup(${RATES}, currency),
+  "revenue_usd": ${n.quantity} * $number(${n.price}) * $lookup(${RATES}, currency),
   "loaded_at": $now()
 }`;
 }
@@ -70,9 +79,9 @@ export const shopDirectory = () => process.env.CONFLUX_SHOP_DIR ?? './data/shop'
 export interface ShopFlowOptions {
   /** The warehouse's DuckDB file. */
   readonly warehouse: string;
-  /** The regional SQLite files' folder. */
-  readonly shopDirectory: string;
-  /** The cron schedule of the extractions (default every 30 s: a full page reads on at once, so a backlog loads at full speed). */
+  /** Where the regional shops are: the embedded SQLite files' folder, or the real servers (lib/shop/seed-servers.ts). */
+  readonly shops: { readonly directory: string } | { readonly servers: ShopServers };
+  /** The cron schedule of the extractions (default every 10 s: a full page reads on at once, so a backlog loads at full speed). */
   readonly cron?: string;
   /** The webhook's port (0 picks a free one). */
   readonly webhookPort?: number;
@@ -82,15 +91,28 @@ const ROW = 200;
 
 /** Listed first among a new installation's flows (the list is by name). */
 export const SHOP_FLOW_NAME = 'Online store: four regions → warehouse';
+export const SHOP_SERVERS_FLOW_NAME = 'Online store on MariaDB + PostgreSQL → warehouse';
+
+/** A region's shop as a controller service: its SQLite file, or its database on MariaDB or PostgreSQL. */
+function shopService(region: Region, shops: ShopFlowOptions['shops']): ServiceConfig {
+  const name = `${REGION_INFO[region].label} shop`;
+  if ('directory' in shops) return serviceConfig({ id: `shop-${region}`, type: 'SQLitePool', name, properties: { path: regionFile(shops.directory, region) } });
+  const kind = SERVER_OF[region];
+  const { host, port, user, password } = shops.servers[kind];
+  return serviceConfig({
+    id: `shop-${region}`,
+    type: kind === 'mysql' ? 'MySQLPool' : 'PostgreSQLPool',
+    name: `${name} (${kind === 'mysql' ? 'MariaDB' : 'PostgreSQL'})`,
+    properties: { host, port, user, password, database: shopDatabase(shops.servers, region), maxConnections: 2, ssl: false },
+  });
+}
 
 export function shopFlow(options: ShopFlowOptions): Omit<FlowGraph, 'id'> {
-  const cron = options.cron ?? '*/30 * * * * *';
+  const cron = options.cron ?? '*/10 * * * * *';
   const scheduling = { ...DEFAULT_SCHEDULING, strategy: 'CRON' as const, cron };
   const services: ServiceConfig[] = [
     serviceConfig({ id: 'warehouse', type: 'DuckDBWarehouse', name: 'Warehouse (embedded DuckDB)', properties: { path: options.warehouse } }),
-    ...REGIONS.map((region) =>
-      serviceConfig({ id: `shop-${region}`, type: 'SQLitePool', name: `${REGION_INFO[region].label} shop`, properties: { path: path.join(options.shopDirectory, path.basename(regionFile('', region))) } }),
-    ),
+    ...REGIONS.map((region) => shopService(region, options.shops)),
   ];
   const processors: ProcessorConfig[] = [];
   const connections: ConnectionConfig[] = [];
@@ -173,5 +195,6 @@ export function shopFlow(options: ShopFlowOptions): Omit<FlowGraph, 'id'> {
   );
   connect('webhook', 'success', 'dedupe-web');
   connect('dedupe-web', 'unique', 'load-carts');
-  return { name: SHOP_FLOW_NAME, settings: DEFAULT_FLOW_SETTINGS, services, processors, connections };
+  const name = 'servers' in options.shops ? SHOP_SERVERS_FLOW_NAME : SHOP_FLOW_NAME;
+  return { name, settings: DEFAULT_FLOW_SETTINGS, services, processors, connections };
 }

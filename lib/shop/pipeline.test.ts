@@ -9,11 +9,15 @@ import { processorImplementations } from '../../engine/processors/runtimes';
 import { Engine } from '../../engine/runtime/engine';
 import { openDatabase } from '../../engine/services/warehouse/duckdb/databases';
 import { serviceImplementations } from '../../engine/services/runtimes';
-import { REGIONS } from './catalog';
+import { MARIADB, POSTGRES } from '../../engine/services/sql/testing/databases';
+import { TcpProxy } from '../../engine/services/sql/testing/tcp-proxy';
+import { until } from '../../engine/testing/until';
+import { REGIONS, type Region } from './catalog';
 import { shopFlow } from './flow';
 import { shopDays, type CartEvent, type OrderLine, type StoreOptions } from './generate';
 import { answerQuestions, type Answers, type Period } from './questions';
 import { cartEventsTable, orderLinesTable } from './regional-tables';
+import { seedServers, shopWriter, type ShopServers } from './seed-servers';
 import { regionFile, seedSqlite } from './seed-sqlite';
 import { quarterRange } from './time';
 import { groundTruth } from './truth';
@@ -25,19 +29,12 @@ import { groundTruth } from './truth';
  */
 const options: StoreOptions = { seed: 'pipeline-test', linesPerRegion: 6_000, end: Date.UTC(2026, 10, 20, 15) };
 const dir = mkdtempSync(path.join(tmpdir(), 'conflux-shop-'));
-const warehouse = path.join(dir, 'warehouse.duckdb');
+let warehouse = '';
 let engine: Engine;
-const lines: OrderLine[] = [];
-const events: CartEvent[] = [];
+let lines: OrderLine[] = [];
+let events: CartEvent[] = [];
 
 before(() => {
-  seedSqlite(path.join(dir, 'shop'), options);
-  for (const region of REGIONS) {
-    for (const day of shopDays(region, options)) {
-      lines.push(...day.lines);
-      events.push(...day.events);
-    }
-  }
   engine = new Engine({ processors: processorImplementations, services: serviceImplementations, statsIntervalMs: 100 });
 });
 
@@ -45,6 +42,21 @@ after(async () => {
   await engine?.shutdown();
   rmSync(dir, { recursive: true, force: true });
 });
+
+/** The generator's rows of the store, for the regions as `options` (or a later end) make them. */
+function storeRows(store: StoreOptions) {
+  const rows = { lines: [] as OrderLine[], events: [] as CartEvent[] };
+  for (const region of REGIONS) {
+    for (const day of shopDays(region, store)) {
+      rows.lines.push(...day.lines);
+      rows.events.push(...day.events);
+    }
+  }
+  return rows;
+}
+
+/** Rows into a region's shop, whatever its database. */
+type Insert = (region: Region, table: 'order_lines' | 'cart_events', rows: unknown[][]) => Promise<void>;
 
 async function warehouseQuery(sql: string): Promise<Record<string, unknown>[]> {
   const db = await openDatabase(warehouse);
@@ -63,12 +75,12 @@ async function warehouseQuery(sql: string): Promise<Record<string, unknown>[]> {
 const count = async (table: string) => Number((await warehouseQuery(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
 
 /** Every row of the shops in the warehouse; asked every 200 ms (each ask opens the database). */
-async function allLoaded(timeoutMs: number) {
+async function allLoaded(flowId: string, timeoutMs: number) {
   const loaded = async () => String([await count('sales').catch(() => 0), await count('cart_events').catch(() => 0)]);
   const end = Date.now() + timeoutMs;
   while ((await loaded()) !== String([lines.length, events.length])) {
     if (Date.now() > end) {
-      const stats = engine.stats('shop');
+      const stats = engine.stats(flowId);
       const processors = Object.entries(stats.processors).map(([id, p]) => `${id} ${p.in}→${p.out} ${p.errors} errors ${p.bulletins?.map((b) => b.message).join(' | ') ?? ''}`);
       const queued = Object.entries(stats.connections).map(([id, c]) => `${id}: ${c.queued}`);
       assert.fail(`${await loaded()} of ${[lines.length, events.length]} rows loaded after ${timeoutMs} ms\n${processors.join('\n')}\n${queued.join(', ')}`);
@@ -96,33 +108,34 @@ function assertSameAnswers(actual: Answers, expected: Answers, label: string) {
   );
 }
 
-test('the shipped flow loads four differently shaped regional shops into the warehouse, and the four answers match the ground truth', async () => {
-  const flow = { id: 'shop', ...shopFlow({ warehouse, shopDirectory: path.join(dir, 'shop'), cron: '* * * * * *', webhookPort: 0 }) };
+/**
+ * Run the shipped flow over the seeded shops; midway, the shops take a day more of orders (and
+ * `disturb` may take a database away and back); then the four answers for three periods must equal
+ * the ground truth.
+ */
+async function checkShowcase(flowId: string, shops: Parameters<typeof shopFlow>[0]['shops'], insert: Insert, disturb?: () => Promise<void>) {
+  warehouse = path.join(dir, `${flowId}.duckdb`);
+  ({ lines, events } = storeRows(options));
+  const flow = { id: flowId, ...shopFlow({ warehouse, shops, cron: '* * * * * *', webhookPort: 0 }) };
   engine.load(flow);
-  await engine.start('shop');
-  const loaded = async () => [await count('sales').catch(() => 0), await count('cart_events').catch(() => 0)];
-  await allLoaded(60_000);
+  await engine.start(flowId);
+  await disturb?.();
+  await allLoaded(flowId, 90_000);
 
   // the shops keep selling while the flow runs: a day after the span, in each region's own format
-  const later: StoreOptions = { ...options, end: options.end + 86_400_000 };
+  // (a longer span: the rows past each region's last id are new ones)
+  const later = storeRows({ ...options, end: options.end + 86_400_000 });
+  const lastLine = new Map(REGIONS.map((r) => [r, Math.max(0, ...lines.filter((l) => l.region === r).map((l) => l.lineId))]));
+  const lastEvent = new Map(REGIONS.map((r) => [r, Math.max(0, ...events.filter((e) => e.region === r).map((e) => e.eventId))]));
+  const newLines = later.lines.filter((l) => l.lineId > lastLine.get(l.region)!);
+  const newEvents = later.events.filter((e) => e.eventId > lastEvent.get(e.region)!);
   for (const region of REGIONS) {
-    const db = new Database(regionFile(path.join(dir, 'shop'), region));
-    const linesTable = orderLinesTable(region);
-    const eventsTable = cartEventsTable(region);
-    const known = lines.filter((l) => l.region === region).length;
-    const knownEvents = events.filter((e) => e.region === region).length;
-    const days = [...shopDays(region, later)];
-    const newLines = days.flatMap((d) => d.lines).slice(known);
-    const newEvents = days.flatMap((d) => d.events).slice(knownEvents);
-    for (const line of newLines) db.prepare(`INSERT INTO order_lines VALUES (${linesTable.columns.map(() => '?').join(', ')})`).run(linesTable.values(line));
-    for (const event of newEvents) db.prepare(`INSERT INTO cart_events VALUES (${eventsTable.columns.map(() => '?').join(', ')})`).run(eventsTable.values(event));
-    db.close();
-    lines.push(...newLines);
-    events.push(...newEvents);
+    await insert(region, 'order_lines', newLines.filter((l) => l.region === region).map((l) => orderLinesTable(region).values(l)));
+    await insert(region, 'cart_events', newEvents.filter((e) => e.region === region).map((e) => cartEventsTable(region).values(e)));
   }
-  await allLoaded(30_000);
-  const failures = Object.entries(engine.stats('shop').processors).flatMap(([id, p]) => (p.bulletins ?? []).map((b) => `${id}: ${b.message}`));
-  assert.deepEqual(failures, []);
+  lines.push(...newLines);
+  events.push(...newEvents);
+  await allLoaded(flowId, 30_000);
 
   const periods: [string, Period][] = [
     ['2026-Q3', quarterRange('2026-Q3')!],
@@ -134,5 +147,45 @@ test('the shipped flow loads four differently shaped regional shops into the war
     assert.ok(expected.totalUnits > 0 && expected.cart.users > 0, `${label}: the store sold and carts changed`);
     assertSameAnswers(await answerQuestions(warehouseQuery, period), expected, label);
   }
-  await engine.stop('shop');
+  await engine.stop(flowId);
+}
+
+test('the shipped flow loads four differently shaped embedded shops (SQLite) into the warehouse, and the four answers match the ground truth', async () => {
+  const directory = path.join(dir, 'shop');
+  seedSqlite(directory, options);
+  await checkShowcase('embedded', { directory }, async (region, table, rows) => {
+    const db = new Database(regionFile(directory, region));
+    try {
+      const columns = (table === 'order_lines' ? orderLinesTable(region) : cartEventsTable(region)).columns;
+      const insert = db.prepare(`INSERT INTO ${table} VALUES (${columns.map(() => '?').join(', ')})`);
+      db.transaction(() => rows.forEach((row) => insert.run(row)))();
+    } finally {
+      db.close();
+    }
+  });
+});
+
+test('the same flow over real MariaDB (Europe, Asia) and PostgreSQL (Africa, North America), MariaDB cut off and back mid-run: the answers match the ground truth', async () => {
+  const mariadb = await TcpProxy.start(MARIADB.port);
+  after(() => mariadb.close());
+  const seeding: ShopServers = { mysql: MARIADB, postgresql: POSTGRES, prefix: 'conflux_shop_test_' };
+  await seedServers(seeding, options, { reset: true });
+  // the flow reaches MariaDB through a proxy the test can cut, as a restart of the server would
+  const servers: ShopServers = { ...seeding, mysql: { ...MARIADB, port: mariadb.port } };
+  const insert: Insert = async (region, table, rows) => {
+    if (rows.length === 0) return;
+    const writer = await shopWriter(seeding, region);
+    try {
+      await writer.insert(table, rows[0].length, rows);
+    } finally {
+      await writer.close();
+    }
+  };
+  await checkShowcase('servers', { servers }, insert, async () => {
+    // once some of Europe's rows are in, MariaDB goes away for two seconds
+    await until(() => engine.stats('servers').processors['normalize-europe'].out > 0, 30_000);
+    mariadb.cut();
+    await sleep(2_000);
+    mariadb.restore();
+  });
 });

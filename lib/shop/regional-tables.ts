@@ -1,7 +1,7 @@
 import type { Region } from './catalog';
 import { REGION_INFO } from './catalog';
 import type { CartEvent, OrderLine } from './generate';
-import { isoWithOffset, postgresUtc } from './time';
+import { isoWithOffset, postgresTimestamp, postgresUtc } from './time';
 
 /**
  * How each regional shop's database keeps its rows: the same store, written the way four teams wrote
@@ -9,7 +9,7 @@ import { isoWithOffset, postgresUtc } from './time';
  * - Europe: order times as local ISO 8601 text with the offset; quantity, unit_price.
  * - Asia: times as Unix seconds (placed_at); the columns are qty and price.
  * - Africa: orders keyed by a UUID (order_ref); times as PostgreSQL prints a timestamptz (UTC, +00).
- * - North America: times as ISO 8601 UTC (created_at); prices in dollars.
+ * - North America: times in UTC without a zone, as PostgreSQL prints a timestamp (created_at); prices in dollars.
  * Every shop's prices are in its own currency.
  */
 export type Dialect = 'sqlite' | 'mysql' | 'postgresql';
@@ -45,7 +45,8 @@ const TIME: Record<Region, TimeColumn> = {
   asia: { name: 'placed_at', types: INT, write: (at) => Math.floor(at / 1000) },
   // as text in SQLite (what PostgreSQL's driver reads from a timestamptz); a real timestamptz there
   africa: { name: 'ordered_at', types: ['TEXT NOT NULL', 'VARCHAR(32) NOT NULL', 'TIMESTAMPTZ NOT NULL'], write: postgresUtc },
-  'north-america': { name: 'created_at', types: ['TEXT NOT NULL', 'VARCHAR(32) NOT NULL', 'TIMESTAMP NOT NULL'], write: (at) => new Date(at).toISOString().replace('.000Z', 'Z') },
+  // as text in SQLite (what PostgreSQL's driver reads from a timestamp); a real timestamp there
+  'north-america': { name: 'created_at', types: ['TEXT NOT NULL', 'VARCHAR(32) NOT NULL', 'TIMESTAMP NOT NULL'], write: postgresTimestamp },
 };
 
 export function orderLinesTable(region: Region): TableShape<OrderLine> {

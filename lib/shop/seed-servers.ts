@@ -33,8 +33,7 @@ const BATCH = 2_000;
 export async function seedServers(servers: ShopServers, options: StoreOptions, { reset = false } = {}): Promise<{ region: Region; lines: number; events: number }[]> {
   const seeded = [];
   for (const region of REGIONS) {
-    const database = shopDatabase(servers, region);
-    const writer = SERVER_OF[region] === 'mysql' ? await mysqlWriter(servers.mysql, database) : await postgresWriter(servers.postgresql, database);
+    const writer = await shopWriter(servers, region);
     try {
       const lines = orderLinesTable(region);
       const events = cartEventsTable(region);
@@ -71,7 +70,13 @@ export async function seedServers(servers: ShopServers, options: StoreOptions, {
   return seeded;
 }
 
-interface Writer {
+/** A connection to a region's shop database (created when missing), to write rows into it. */
+export function shopWriter(servers: ShopServers, region: Region): Promise<Writer> {
+  const database = shopDatabase(servers, region);
+  return SERVER_OF[region] === 'mysql' ? mysqlWriter(servers.mysql, database) : postgresWriter(servers.postgresql, database);
+}
+
+export interface Writer {
   exec(sql: string): Promise<void>;
   hasRows(table: string): Promise<boolean>;
   insert(table: string, columns: number, rows: unknown[][]): Promise<void>;
@@ -111,5 +116,19 @@ async function postgresWriter(address: ServerAddress, database: string): Promise
       await client.query(`INSERT INTO "${table}" VALUES ${values.join(', ')}`, rows.flat());
     },
     close: () => client.end(),
+  };
+}
+
+/** A server address from a URL: mysql://user:password@host:port, postgresql://user:password@host:port. */
+function addressOf(url: string, fallbackPort: number): ServerAddress {
+  const parsed = new URL(url);
+  return { host: parsed.hostname, port: Number(parsed.port || fallbackPort), user: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password) };
+}
+
+/** The servers of the store: CONFLUX_SHOP_MYSQL_URL and CONFLUX_SHOP_POSTGRES_URL, by default this machine's MariaDB and PostgreSQL. */
+export function shopServersFromEnv(env: NodeJS.ProcessEnv = process.env): ShopServers {
+  return {
+    mysql: addressOf(env.CONFLUX_SHOP_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306', 3306),
+    postgresql: addressOf(env.CONFLUX_SHOP_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432', 5432),
   };
 }

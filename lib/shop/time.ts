@@ -51,8 +51,11 @@ export function isoWithOffset(instant: number, timeZone: string): string {
   return `${wall}${sign}${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 }
 
+/** As PostgreSQL prints a timestamp (no zone) holding UTC: 2026-04-08 21:27:38. */
+export const postgresTimestamp = (instant: number) => new Date(instant).toISOString().slice(0, 19).replace('T', ' ');
+
 /** As PostgreSQL prints a timestamptz in UTC: 2026-04-08 21:27:38+00. */
-export const postgresUtc = (instant: number) => `${new Date(instant).toISOString().slice(0, 19).replace('T', ' ')}+00`;
+export const postgresUtc = (instant: number) => `${postgresTimestamp(instant)}+00`;
 
 /** A quarter of the calendar (UTC), e.g. 2026-Q3: [from, to) in ms. */
 export function quarterRange(quarter: string): { from: number; to: number } | undefined {

@@ -151,6 +151,9 @@ export class Repository implements QueueStore {
   ) {
     this.options = { ...DEFAULTS, ...options };
     this.seq = lastSeq;
+    // each flushed() waits for 'blocked' until its write is done: as many listeners as callers (a
+    // flow's stop flushes once per processor), not a leak
+    this.events.setMaxListeners(0);
   }
 
   /** Open (or create) the repository in `directory`: replay the journal, then start a new segment. */

@@ -46,8 +46,8 @@ export async function seedServers(servers: ShopServers, options: StoreOptions, {
       }
       let lineCount = 0;
       let eventCount = 0;
-      let pendingLines: unknown[][] = [];
-      let pendingEvents: unknown[][] = [];
+      const pendingLines: unknown[][] = [];
+      const pendingEvents: unknown[][] = [];
       const flush = async (all: boolean) => {
         if (pendingLines.length >= BATCH || (all && pendingLines.length > 0)) await writer.insert('order_lines', lines.columns.length, pendingLines.splice(0));
         if (pendingEvents.length >= BATCH || (all && pendingEvents.length > 0)) await writer.insert('cart_events', events.columns.length, pendingEvents.splice(0));
@@ -60,8 +60,6 @@ export async function seedServers(servers: ShopServers, options: StoreOptions, {
         await flush(false);
       }
       await flush(true);
-      pendingLines = [];
-      pendingEvents = [];
       seeded.push({ region, lines: lineCount, events: eventCount });
     } finally {
       await writer.close();

@@ -87,7 +87,9 @@ export interface ShopFlowOptions {
   readonly webhookPort?: number;
 }
 
-const ROW = 200;
+/** Canvas layout: a region's two extractions one above the other (a node is ~140 px tall). */
+const ROW = 340;
+const CART_OFFSET = 165;
 
 /** Listed first among a new installation's flows (the list is by name). */
 export const SHOP_FLOW_NAME = 'Online store: four regions → warehouse';
@@ -142,7 +144,7 @@ export function shopFlow(options: ShopFlowOptions): Omit<FlowGraph, 'id'> {
         id: `carts-${region}`,
         type: 'QueryDatabaseTable',
         name: `${label}: new cart events`,
-        position: { x: 0, y: y + 90 },
+        position: { x: 0, y: y + CART_OFFSET },
         properties: { database: `shop-${region}`, table: 'cart_events', maxValueColumn: 'event_id' },
         scheduling,
       }),
@@ -150,7 +152,7 @@ export function shopFlow(options: ShopFlowOptions): Omit<FlowGraph, 'id'> {
         id: `cart-normalize-${region}`,
         type: 'Transform',
         name: `${label}: cart events to UTC`,
-        position: { x: 340, y: y + 90 },
+        position: { x: 340, y: y + CART_OFFSET },
         properties: { expression: cartExpression(region), mode: 'replace' },
         autoTerminated: ['failure'],
       }),
@@ -180,7 +182,7 @@ export function shopFlow(options: ShopFlowOptions): Omit<FlowGraph, 'id'> {
       id: 'load-sales',
       type: 'PutWarehouse',
       name: 'Load sales (merge on region, line)',
-      position: { x: 760, y: 1 * ROW },
+      position: { x: 760, y: 1.5 * ROW - CART_OFFSET },
       properties: { warehouse: 'warehouse', table: WAREHOUSE_TABLES.sales, mode: 'merge', keyColumns: 'region, line_id' },
       autoTerminated: ['success', 'failure'],
     }),
@@ -188,7 +190,7 @@ export function shopFlow(options: ShopFlowOptions): Omit<FlowGraph, 'id'> {
       id: 'load-carts',
       type: 'PutWarehouse',
       name: 'Load cart events (merge on region, event)',
-      position: { x: 760, y: 2 * ROW + 90 },
+      position: { x: 760, y: 2.5 * ROW },
       properties: { warehouse: 'warehouse', table: WAREHOUSE_TABLES.cart, mode: 'merge', keyColumns: 'region, event_id' },
       autoTerminated: ['success', 'failure'],
     }),

@@ -136,6 +136,13 @@ const DETERMINISTIC: readonly string[] = [
   '$toMillis("2026-04-08T21:27:38+0530")', '$fromMillis(1775683658000)', '$fromMillis(qty)', '$fromMillis(total)', '$fromMillis(missing)',
   '$fromMillis(name)', '$fromMillis(-1)', '$fromMillis(253402300800000)', '$fromMillis(-62198755200000)', '$fromMillis(x)', '$fromMillis(1.7)',
   '$fromMillis($toMillis("2026-04-08T23:27:38+02:00"))',
+  // regex literals in $contains, $replace, $split (jsonata's matcher: g flag, D1004 on a later empty match)
+  '$contains(name, /dg/)', '$contains(name, /^W/i)', '$contains(missing, /a/)', '$contains(qty, /1/)', '$contains(s, /l+/)', '$contains(s, /x*/)',
+  '$replace(name, /g/, "G")', '$replace(s, /(l)(o)/, "$2$1")', '$replace(s, /l/, "$0$0", 1)', '$replace(s, /(\\w+)/, "[$1]")', '$replace(s, /o/, "$$")',
+  '$replace(s, /(a)?b/, "$1-")', '$replace(s, /x*/, "-")', '$replace(s, /l/, "L", 0)', '$replace(s, /l/, "L", -1)', '$replace(missing, /a/, "b")',
+  '$replace(qty, /1/, "x")', '$replace(s, /l/, qty)', '$replace(s, /(l)/, "$12")', '$replace(s, /(l)/, "$")', '$replace(s, /(l)/, "$x")', '$replace("2026-04-08 21:27:38+00", / /, "T")',
+  '$split(s, /l+/)', '$split("a, b;c", /[,;] ?/)', '$split("a1b2c3", /\\d/, 2)', '$split(s, /zz/)', '$split(s, /l/, 0)', '$split(s, /l/, -1)', '$split(missing, /a/)',
+  '$split(qty, /1/)', '$split("", /a/)', '$split(s, /x*/)', '$split("abc", /$/)', '$split(s, /l/, 1.5)',
   '$lookup({"EUR": 1.08, "USD": 1}, "EUR")', '$lookup({"EUR": 1.08}, region)', '$lookup({"a": {"b": 2}}, "a")', '$lookup({"a": 1}, "zz")',
   '$lookup({"a": 1}, "constructor")', '$lookup({"a": 1}, "toString")', '$lookup(missing, "a")', '$lookup(qty, "a")', '$lookup(name, "length")',
   '$lookup({"a": 1}, missing)', '$lookup({"a": 1}, qty)', '$lookup(items, "a")', '$lookup([{"a": 1}, {"a": [2, 3]}], "a")', '$lookup(v, "a")',
@@ -220,8 +227,8 @@ const NON_DETERMINISTIC: readonly Case[] = [
 const FALLBACK: readonly string[] = [
   // a plain object would take this key as its prototype (see compileObject)
   '{"__proto__": qty}',
-  'items[0]', 'items[]', 'qty[]', '$map(items, function($v) { $v * 2 })', 'a.*', '**.c', '$contains(name, /dg/)',
-  '$split(name, /,/)', '$replace(name, /g/, "x")', '$trim()', '$substringBefore("a")', '$count()', '$sum(1, 2)',
+  'items[0]', 'items[]', 'qty[]', '$map(items, function($v) { $v * 2 })', 'a.*', '**.c', '$match(name, /dg/)', '$contains(name, /dg/, 1)', '$replace(s, /l/, function($m) { "L" })',
+  '$trim()', '$substringBefore("a")', '$count()', '$sum(1, 2)',
   '$toMillis(s, "[Y0001]")', '$fromMillis(qty, "[H01]")', '$fromMillis(qty, undefined, "+0100")',
   '($x := 5; $x)', 'qty in [1, 2]', '[1..3]', '$merge([$, {"t": 1}])', '{name: qty}', '{"a": 1, "a": 2}',
   '{"_jsonata_lambda": 1}', '$string()', '$uppercase()', '$string(qty, true)',

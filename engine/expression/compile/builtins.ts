@@ -2,6 +2,7 @@
  * jsonata built-in functions whose semantics are mirrored exactly, and the per-evaluation clock.
  */
 import { notInSubset, type AstNode, type CompileContext, type Evaluator } from './ast';
+import { compileRegexCall } from './regex';
 import { bail, castBoolean, castNumber, castString, hasOwn, isBound } from './values';
 
 type BuiltinFunction = (first?: unknown, second?: unknown, third?: unknown, fourth?: unknown) => unknown;
@@ -18,6 +19,8 @@ interface Builtin {
  * mirrored by bailing. A binding of the same name shadows the function (bail, as for registered ones).
  */
 export function compileBuiltinCall(name: string, argNodes: readonly AstNode[], context: CompileContext): Evaluator {
+  const withRegex = compileRegexCall(name, argNodes, context);
+  if (withRegex) return withRegex;
   const builtin = hasOwn(BUILTINS, name) ? BUILTINS[name] : notInSubset();
   const arity = argNodes.length;
   if (arity < builtin.minArgs || arity > builtin.maxArgs) notInSubset();

@@ -4,3 +4,4 @@ export * from './jsonata-schema';
 export * from './define-service';
 export * from './errors';
 export * from './file-roots';
+export * from './memo';

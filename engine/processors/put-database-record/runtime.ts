@@ -1,6 +1,6 @@
 import type { SqlDatabase } from '../../services/sql/types';
 import { useService } from '../../services/use-service';
-import { implement, type FlowRecord } from '../../sdk';
+import { implement, memoUntilFailure, type FlowRecord } from '../../sdk';
 import { putDatabaseRecordSpec } from './spec';
 import { targetOf, type Row, type Target } from './target';
 import { writeBatch } from './write';
@@ -17,16 +17,7 @@ const REDESCRIBE_AFTER_MS = 1_000;
  */
 export default implement(putDatabaseRecordSpec, (ctx) => {
   const { props } = ctx;
-  let resolved: Promise<Target> | undefined;
-
-  /** Resolved on first use (the database may be down at start); tried again after a failure. */
-  function target(db: SqlDatabase): Promise<Target> {
-    if (!resolved) {
-      resolved = db.describeTable(props.table).then((info) => targetOf(props, info));
-      resolved.catch(() => (resolved = undefined));
-    }
-    return resolved;
-  }
+  const target = memoUntilFailure((db: SqlDatabase) => db.describeTable(props.table).then((info) => targetOf(props, info)));
 
   function rowsOf(into: Target, batch: readonly FlowRecord[]): { rows: Row[]; failures: Map<number, string> } {
     const failures = new Map<number, string>();
@@ -42,11 +33,11 @@ export default implement(putDatabaseRecordSpec, (ctx) => {
   return {
     async onTrigger(batch, session) {
       const db = await useService(ctx, 'sql', props.database);
-      let into = await target(db);
+      let into = await target.get(db);
       let { rows, failures } = rowsOf(into, batch);
       if (into.hasUnmatchedFields() && Date.now() - into.describedAt > REDESCRIBE_AFTER_MS) {
-        resolved = undefined;
-        into = await target(db);
+        target.forget();
+        into = await target.get(db);
         ({ rows, failures } = rowsOf(into, batch));
       }
       const refused = rows.length > 0 ? await writeBatch(db, into, rows, props.statementRows) : undefined;

@@ -1,7 +1,7 @@
 import { pageStatement } from '../../services/sql/statements';
 import type { SqlDatabase } from '../../services/sql/types';
 import { useService } from '../../services/use-service';
-import { implement } from '../../sdk';
+import { implement, memoUntilFailure } from '../../sdk';
 import { positionFor, readPlan, type ReadPlan, type Watermark } from './read-plan';
 import { queryDatabaseTableSpec } from './spec';
 
@@ -13,31 +13,22 @@ import { queryDatabaseTableSpec } from './spec';
  */
 export default implement(queryDatabaseTableSpec, (ctx) => {
   const { props } = ctx;
-  let planned: Promise<ReadPlan> | undefined;
-
   /**
-   * Resolved on first use (the database may be down at start); made again after a failure and each
-   * time the table is read to its end, so columns added (or dropped) meanwhile are seen without a
-   * restart: one more small query per poll, none during a bulk load.
+   * Made again after a failure and each time the table is read to its end, so columns added (or
+   * dropped) meanwhile are seen without a restart: one more small query per poll, none during a bulk load.
    */
-  function plan(db: SqlDatabase): Promise<ReadPlan> {
-    if (!planned) {
-      planned = db.describeTable(props.table).then((info) => readPlan(props, info));
-      planned.catch(() => (planned = undefined));
-    }
-    return planned;
-  }
+  const plan = memoUntilFailure((db: SqlDatabase) => db.describeTable(props.table).then((info): ReadPlan => readPlan(props, info)));
 
   return {
     async onTrigger(_batch, session) {
       const db = await useService(ctx, 'sql', props.database);
-      const read = await plan(db);
+      const read = await plan.get(db);
       const { table, columns, orderColumns, hidden } = read;
       const after = positionFor(read, ctx.state());
       const limit = Math.min(props.pageSize, ctx.batchSize);
       const statement = pageStatement(db.dialect, { table, columns, orderColumns, after, where: props.where, limit });
       const { rows } = await db.run(statement).catch((error: unknown) => {
-        planned = undefined; // a column renamed or dropped: describe the table again, and say so then
+        plan.forget(); // a column renamed or dropped: describe the table again, and say so then
         throw error;
       });
       // a short page means the table is read to its end for now; a full one that more may follow,
@@ -47,7 +38,7 @@ export default implement(queryDatabaseTableSpec, (ctx) => {
       // not be written before the next page is read
       if (rows.length < limit) {
         session.yield(props.pollIntervalMs);
-        planned = undefined;
+        plan.forget();
       } else {
         ctx.wake();
       }

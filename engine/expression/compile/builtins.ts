@@ -3,7 +3,7 @@
  */
 import { notInSubset, type AstNode, type CompileContext, type Evaluator } from './ast';
 import { compileRegexCall } from './regex';
-import { bail, castBoolean, castNumber, castString, hasOwn, isBound } from './values';
+import { bail, castBoolean, castNumber, castString, hasOwn, isBound, numberArg, stringArg } from './values';
 
 type BuiltinFunction = (first?: unknown, second?: unknown, third?: unknown, fourth?: unknown) => unknown;
 
@@ -58,17 +58,6 @@ export function compileBuiltinCall(name: string, argNodes: readonly AstNode[], c
 const unary = (fn: (value: unknown) => unknown): Builtin => ({ minArgs: 1, maxArgs: 1, make: () => fn });
 const fixed = (minArgs: number, maxArgs: number, fn: BuiltinFunction): Builtin => ({ minArgs, maxArgs, make: () => fn });
 
-/** `<s-:…>` parameters: a string or undefined. */
-function stringArg(value: unknown): string | undefined {
-  if (value !== undefined && typeof value !== 'string') bail();
-  return value;
-}
-
-/** `<n-:…>` parameters: a number (any, NaN included) or undefined. */
-function numberArg(value: unknown): number | undefined {
-  if (value !== undefined && typeof value !== 'number') bail();
-  return value;
-}
 
 const BUILTINS: Readonly<Record<string, Builtin>> = {
   // fn.string `<x-b?:s>`: see castString.

@@ -5,7 +5,7 @@
  * a later match of the empty string is its error D1004 (bail: the interpreter throws it).
  */
 import { notInSubset, type AstNode, type CompileContext, type Evaluator } from './ast';
-import { bail, isBound } from './values';
+import { bail, isBound, numberArg, stringArg } from './values';
 
 interface Match {
   readonly match: string;
@@ -23,17 +23,6 @@ function* matchesOf(re: RegExp, text: string): Generator<Match> {
     if (re.lastIndex >= text.length) return;
     found = re.exec(text);
   }
-}
-
-/** `<s-…>` first parameters: a string or undefined. */
-function text(value: unknown): string | undefined {
-  if (value !== undefined && typeof value !== 'string') bail();
-  return value;
-}
-
-function limitOf(value: unknown): number | undefined {
-  if (value !== undefined && typeof value !== 'number') bail();
-  return value;
 }
 
 /** jsonata's replacement text: $0 the match, $n a group (as many digits as the group count has), $$ a dollar. */
@@ -74,7 +63,7 @@ const REGEX_FUNCTIONS: Readonly<Record<string, { readonly maxArgs: number; reado
   contains: {
     maxArgs: 2,
     fn: (re, value) => {
-      const str = text(value);
+      const str = stringArg(value);
       if (str === undefined) return undefined;
       re.lastIndex = 0;
       return re.exec(str) !== null;
@@ -84,9 +73,9 @@ const REGEX_FUNCTIONS: Readonly<Record<string, { readonly maxArgs: number; reado
   replace: {
     maxArgs: 4,
     fn: (re, value, [replacement, limitValue]) => {
-      const str = text(value);
+      const str = stringArg(value);
       if (typeof replacement !== 'string') bail();
-      const limit = limitOf(limitValue);
+      const limit = numberArg(limitValue);
       if (str === undefined) return undefined;
       if (limit !== undefined && limit < 0) bail(); // D3011
       if (limit !== undefined && !(limit > 0)) return str;
@@ -106,8 +95,8 @@ const REGEX_FUNCTIONS: Readonly<Record<string, { readonly maxArgs: number; reado
   split: {
     maxArgs: 3,
     fn: (re, value, [limitValue]) => {
-      const str = text(value);
-      const limit = limitOf(limitValue);
+      const str = stringArg(value);
+      const limit = numberArg(limitValue);
       if (str === undefined) return undefined;
       if (limit !== undefined && limit < 0) bail(); // D3020
       if (limit !== undefined && !(limit > 0)) return [];

@@ -15,6 +15,18 @@ export const isBailSignal = (error: unknown): boolean => error === BAIL_SIGNAL;
 
 export const hasOwn = (object: object, key: string): boolean => Object.hasOwn(object, key);
 
+/** A built-in's `<s-:…>` parameter: a string or undefined (anything else is jsonata's T0410: bail). */
+export function stringArg(value: unknown): string | undefined {
+  if (value !== undefined && typeof value !== 'string') bail();
+  return value;
+}
+
+/** A built-in's `<n-:…>` parameter: a number (any, NaN included) or undefined. */
+export function numberArg(value: unknown): number | undefined {
+  if (value !== undefined && typeof value !== 'number') bail();
+  return value;
+}
+
 const propertyIsEnumerable = Object.prototype.propertyIsEnumerable;
 
 /**

@@ -2,33 +2,31 @@ import type { FlowService } from './flow-service';
 import type { WarehouseReader } from './warehouse-reader';
 
 /**
- * The server process (server.ts) creates one FlowService (store + engine) and puts it here; Next's
- * route handlers run in the same process but in separately bundled modules, so the handoff goes
- * through globalThis rather than a module-level variable.
+ * What the server process (server.ts) makes once and Next's route handlers use. The handlers run in
+ * the same process but in separately bundled modules, so the handoff goes through globalThis rather
+ * than a module-level variable (a second copy of the module would hold nothing, or, for the
+ * warehouse reader, open a second DuckDB instance of a file this process already has open).
  */
-const KEY = Symbol.for('conflux.flow-service');
-type Holder = { [KEY]?: FlowService };
-
-export function setFlowService(service: FlowService): void {
-  (globalThis as Holder)[KEY] = service;
+function processSlot<T>(name: string) {
+  const key = Symbol.for(`conflux.${name}`);
+  const slots = globalThis as { [slot: symbol]: T | undefined };
+  return {
+    set: (value: T): void => {
+      slots[key] = value;
+    },
+    get: (): T => {
+      const value = slots[key];
+      if (value === undefined) throw new Error('the Conflux engine is not running in this process: start the app with `npm start`');
+      return value;
+    },
+  };
 }
 
-export function flowService(): FlowService {
-  const service = (globalThis as Holder)[KEY];
-  if (!service) throw new Error('the Conflux engine is not running in this process: start the app with `npm start`');
-  return service;
-}
+const flowServiceSlot = processSlot<FlowService>('flow-service');
+const warehouseReaderSlot = processSlot<WarehouseReader>('warehouse-reader');
 
-/** The warehouse reader (Questions page, SQL console) the server process made: the same handoff, for the same reason (one DuckDB instance per file per process). */
-const READER = Symbol.for('conflux.warehouse-reader');
-type ReaderHolder = { [READER]?: WarehouseReader };
-
-export function setWarehouseReader(reader: WarehouseReader): void {
-  (globalThis as ReaderHolder)[READER] = reader;
-}
-
-export function warehouseReader(): WarehouseReader {
-  const reader = (globalThis as ReaderHolder)[READER];
-  if (!reader) throw new Error('the Conflux engine is not running in this process: start the app with `npm start`');
-  return reader;
-}
+export const setFlowService = flowServiceSlot.set;
+export const flowService = flowServiceSlot.get;
+/** The Questions page's and SQL console's reader of the store's warehouse. */
+export const setWarehouseReader = warehouseReaderSlot.set;
+export const warehouseReader = warehouseReaderSlot.get;

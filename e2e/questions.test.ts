@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { REGIONS } from '../lib/shop/catalog';
-import { shopDays, type CartEvent, type OrderLine } from '../lib/shop/generate';
+import { storeRows } from '../lib/shop/generate';
 import { periodOf } from '../lib/server/warehouse-reader';
 import { groundTruth } from '../lib/shop/truth';
 import { launchChromium, signedInPage, waitFor } from './browser';
@@ -30,14 +29,7 @@ after(async () => {
 });
 
 test('the Questions page shows the four answers of the shipped flow, equal to the ground truth, within a minute of a first start', async () => {
-  const lines: OrderLine[] = [];
-  const events: CartEvent[] = [];
-  for (const region of REGIONS) {
-    for (const day of shopDays(region, { linesPerRegion: LINES, end: Date.parse(END) })) {
-      lines.push(...day.lines);
-      events.push(...day.events);
-    }
-  }
+  const { lines, events } = storeRows({ linesPerRegion: LINES, end: Date.parse(END) });
   const truth = groundTruth(lines, events, periodOf('2026-Q3').period);
   assert.ok(truth.totalUnits > 0 && truth.cart.users > 0);
   const page = await signedInPage(browser, server);

@@ -1,4 +1,4 @@
-import { HERO_PRODUCT, HERO_SHADES, localPrice, PRODUCTS, REGION_INFO, skuOf, type Product, type Region } from './catalog';
+import { HERO_PRODUCT, HERO_SHADES, localPrice, PRODUCTS, REGION_INFO, REGIONS, skuOf, type Product, type Region } from './catalog';
 import { Random } from './random';
 import { quarterOf, quarterRange, zonedToUtc } from './time';
 
@@ -69,8 +69,11 @@ export function sampleItem(random: Random): { product: Product; shade: string; s
   return { product, shade, sku: skuOf(product, shade), quantity: 1 + random.weighted([6, 3, 1]) };
 }
 
+/** A region's order lines over the span: the average times its volume. */
+const regionLinesOf = (region: Region, options: StoreOptions) => Math.round(options.linesPerRegion * REGION_INFO[region].volume);
+
 /** Customers of a region's shop: about one per eight lines. */
-export const customersOf = (region: Region, options: StoreOptions) => Math.max(50, Math.round(Math.round(options.linesPerRegion * REGION_INFO[region].volume) / 8));
+export const customersOf = (region: Region, options: StoreOptions) => Math.max(50, Math.round(regionLinesOf(region, options) / 8));
 
 /** Where the span starts: the first day of the first of its quarters (UTC). */
 export function spanStart(options: StoreOptions): number {
@@ -86,8 +89,8 @@ export function spanStart(options: StoreOptions): number {
  */
 export function* shopDays(region: Region, options: StoreOptions): Generator<ShopDay> {
   const random = new Random(`${options.seed ?? 'conflux'}/${region}`);
-  const { timeZone, currency, volume } = REGION_INFO[region];
-  const regionLines = Math.round(options.linesPerRegion * volume);
+  const { timeZone, currency } = REGION_INFO[region];
+  const regionLines = regionLinesOf(region, options);
   const start = spanStart(options);
   const days = Math.ceil((options.end - start) / DAY);
   // lines per day by weekday and a slow growth, rounded so they add up to the region's lines exactly
@@ -136,4 +139,16 @@ export function* shopDays(region: Region, options: StoreOptions): Generator<Shop
     const events = picks.filter((e) => e.at < options.end).map((e) => ({ ...e, eventId: ++eventId }));
     yield { lines, events };
   }
+}
+
+/** Every region's rows at once (tests compute their ground truth from them): small stores only. */
+export function storeRows(options: StoreOptions): { lines: OrderLine[]; events: CartEvent[] } {
+  const rows = { lines: [] as OrderLine[], events: [] as CartEvent[] };
+  for (const region of REGIONS) {
+    for (const day of shopDays(region, options)) {
+      rows.lines.push(...day.lines);
+      rows.events.push(...day.events);
+    }
+  }
+  return rows;
 }

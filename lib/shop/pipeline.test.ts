@@ -14,9 +14,9 @@ import { TcpProxy } from '../../engine/services/sql/testing/tcp-proxy';
 import { until } from '../../engine/testing/until';
 import { REGIONS, type Region } from './catalog';
 import { shopFlow } from './flow';
-import { shopDays, type CartEvent, type OrderLine, type StoreOptions } from './generate';
+import { storeRows, type CartEvent, type OrderLine, type StoreOptions } from './generate';
 import { answerQuestions, type Answers, type Period } from './questions';
-import { cartEventsTable, orderLinesTable } from './regional-tables';
+import { cartEventsTable, insertRowSql, orderLinesTable } from './regional-tables';
 import { seedServers, shopWriter, type ShopServers } from './seed-servers';
 import { regionFile, seedSqlite } from './seed-sqlite';
 import { quarterRange } from './time';
@@ -42,18 +42,6 @@ after(async () => {
   await engine?.shutdown();
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** The generator's rows of the store, for the regions as `options` (or a later end) make them. */
-function storeRows(store: StoreOptions) {
-  const rows = { lines: [] as OrderLine[], events: [] as CartEvent[] };
-  for (const region of REGIONS) {
-    for (const day of shopDays(region, store)) {
-      rows.lines.push(...day.lines);
-      rows.events.push(...day.events);
-    }
-  }
-  return rows;
-}
 
 /** Rows into a region's shop, whatever its database. */
 type Insert = (region: Region, table: 'order_lines' | 'cart_events', rows: unknown[][]) => Promise<void>;
@@ -156,8 +144,7 @@ test('the shipped flow loads four differently shaped embedded shops (SQLite) int
   await checkShowcase('embedded', { directory }, async (region, table, rows) => {
     const db = new Database(regionFile(directory, region));
     try {
-      const columns = (table === 'order_lines' ? orderLinesTable(region) : cartEventsTable(region)).columns;
-      const insert = db.prepare(`INSERT INTO ${table} VALUES (${columns.map(() => '?').join(', ')})`);
+      const insert = db.prepare(insertRowSql(table === 'order_lines' ? orderLinesTable(region) : cartEventsTable(region)));
       db.transaction(() => rows.forEach((row) => insert.run(row)))();
     } finally {
       db.close();

@@ -89,5 +89,8 @@ export function createTableSql(table: TableShape<never>, dialect: Dialect): stri
   return `CREATE TABLE IF NOT EXISTS ${quote(table.name)} (${columns.join(', ')})`;
 }
 
+/** An INSERT of one row with `?` parameters (SQLite, better-sqlite3), in column order. */
+export const insertRowSql = (table: TableShape<never>) => `INSERT INTO ${table.name} VALUES (${table.columns.map(() => '?').join(', ')})`;
+
 /** The name of a region's time column (the flow's normalization reads it). */
 export const timeColumn = (region: Region) => TIME[region].name;

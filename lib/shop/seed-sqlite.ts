@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { REGIONS, type Region } from './catalog';
 import { shopDays, type ShopDay, type StoreOptions } from './generate';
-import { cartEventsTable, createTableSql, orderLinesTable } from './regional-tables';
+import { cartEventsTable, createTableSql, insertRowSql, orderLinesTable } from './regional-tables';
 
 /** A region's embedded shop database: one SQLite file per region. */
 export const regionFile = (directory: string, region: Region) => path.join(directory, `${region}.db`);
@@ -31,8 +31,8 @@ export function seedSqlite(directory: string, options: StoreOptions): Seeded[] {
       db.exec(createTableSql(events, 'sqlite'));
       const { n } = db.prepare('SELECT COUNT(*) AS n FROM order_lines').get() as { n: number };
       if (n > 0) return { region, lines: 0, events: 0 };
-      const insertLine = db.prepare(`INSERT INTO order_lines VALUES (${lines.columns.map(() => '?').join(', ')})`);
-      const insertEvent = db.prepare(`INSERT INTO cart_events VALUES (${events.columns.map(() => '?').join(', ')})`);
+      const insertLine = db.prepare(insertRowSql(lines));
+      const insertEvent = db.prepare(insertRowSql(events));
       let lineCount = 0;
       let eventCount = 0;
       const writeDay = db.transaction((day: ShopDay) => {

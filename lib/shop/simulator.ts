@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { localPrice, REGION_INFO, REGIONS, type Region } from './catalog';
 import { customersOf, sampleItem, type StoreOptions } from './generate';
 import { Random } from './random';
-import { orderLinesTable } from './regional-tables';
+import { insertRowSql, orderLinesTable } from './regional-tables';
 import { regionFile } from './seed-sqlite';
 
 export interface SimulatorOptions {
@@ -64,7 +64,7 @@ function sell(region: Region, random: Random, { directory, store }: SimulatorOpt
   try {
     db.pragma('busy_timeout = 2000');
     const table = orderLinesTable(region);
-    const insert = db.prepare(`INSERT INTO order_lines VALUES (${table.columns.map(() => '?').join(', ')})`);
+    const insert = db.prepare(insertRowSql(table));
     const { currency } = REGION_INFO[region];
     db.transaction(() => {
       const last = db.prepare('SELECT COALESCE(MAX(line_id), 0) AS line FROM order_lines').get() as { line: number };

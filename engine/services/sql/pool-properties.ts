@@ -58,3 +58,9 @@ export type PoolProperties = z.infer<ReturnType<typeof poolProperties>>;
 export function poolLabel(props: PoolProperties): string {
   return `${props.user}@${props.host}:${props.port}/${props.database}`;
 }
+
+/** What both drivers take under these names: no password when it is empty, TLS verifying the server's certificate. */
+export function connectionOptions(props: PoolProperties) {
+  const { host, port, database, user } = props;
+  return { host, port, database, user, password: props.password || undefined, ssl: props.ssl ? { rejectUnauthorized: true } : undefined };
+}

@@ -3,10 +3,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { confinedPath, implementService } from '../../../sdk';
 import { sqliteDialect } from '../dialect';
-import { toJsonSafeRow } from '../json-safe';
-import { tableInfoFrom, type CatalogRow } from '../table-info';
-import { checkedOpen, savepointAttempts } from '../transactions';
-import type { QueryResult, Row, SqlDatabase, SqlTransaction, Statement, TableInfo } from '../types';
+import { openDatabase } from '../pool';
+import type { Row, Statement } from '../types';
 import { sqliteError } from './errors';
 import { sqlitePoolSpec } from './spec';
 
@@ -27,75 +25,59 @@ const CATALOG_SQL = `
 export default implementService(sqlitePoolSpec, async ({ props }) => {
   const file = confinedPath(props.path, 'Database file');
   const label = path.basename(file);
-  const fail = (error: unknown, statement?: Statement) => sqliteError(error, label, statement);
   let db: Database.Database;
   try {
     mkdirSync(path.dirname(file), { recursive: true });
     db = new Database(file, { timeout: props.busyTimeoutMs });
     db.pragma('journal_mode = WAL');
   } catch (error) {
-    throw fail(error);
+    throw sqliteError(error, label);
   }
 
-  let turn: Promise<unknown> = Promise.resolve();
-  /** Run `work` when every earlier statement or transaction is done. */
-  function inTurn<T>(work: () => Promise<T> | T): Promise<T> {
-    const result = turn.then(work);
-    turn = result.catch(() => undefined);
-    return result;
+  // the turns: a transaction checks out its turn as its connection; checking it in lets the next go
+  let last: Promise<unknown> = Promise.resolve();
+  function nextTurn(): Promise<() => void> {
+    const before = last;
+    let done!: () => void;
+    last = new Promise<void>((resolve) => (done = resolve));
+    return before.then(() => done);
   }
-
-  function runNow(statement: Statement): QueryResult {
+  async function inTurn<T>(work: () => T): Promise<T> {
+    const done = await nextTurn();
     try {
-      const prepared = db.prepare(statement.sql).safeIntegers(true);
-      const params = statement.params.map(bindable);
-      if (!prepared.reader) return { rows: [], returnsRows: false, affectedRows: prepared.run(params).changes };
-      const rows = prepared.all(params) as Row[];
-      for (let i = 0; i < rows.length; i++) toJsonSafeRow(rows[i]);
-      return { rows, returnsRows: true, affectedRows: 0 };
-    } catch (error) {
-      throw fail(error, statement);
+      return work();
+    } finally {
+      done();
     }
   }
 
-  const control = (sql: string) => runNow({ sql, params: [] });
-
-  function transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
-    return inTurn(async () => {
-      const tx: SqlTransaction = {
-        run: async (statement) => runNow(statement),
-        attempt: savepointAttempts(async (sql) => control(sql)),
-      };
-      // IMMEDIATE: take the write lock now (waiting up to the busy timeout), not at the first write
-      control('BEGIN IMMEDIATE');
-      try {
-        const result = await work(tx);
-        control('COMMIT');
-        return result;
-      } catch (error) {
-        if (db.inTransaction) db.exec('ROLLBACK');
-        throw error;
-      }
-    });
+  /** Rows for a statement that reads, what it changed for one that does not. */
+  function runNow(statement: Statement): Row[] | Database.RunResult {
+    const prepared = db.prepare(statement.sql).safeIntegers(true);
+    const params = statement.params.map(bindable);
+    return prepared.reader ? (prepared.all(params) as Row[]) : prepared.run(params);
   }
 
-  function describeTable(table: string): Promise<TableInfo> {
-    const name = table.startsWith('main.') ? table.slice('main.'.length) : table;
-    return inTurn(() => tableInfoFrom(name, runNow({ sql: CATALOG_SQL, params: [name] }).rows as unknown as CatalogRow[], `SQLite ${label}`));
-  }
-
-  const database: SqlDatabase = {
-    kind: 'sql',
+  return openDatabase<() => void, Row[] | Database.RunResult>({
     dialect: sqliteDialect,
     label,
-    run: (statement) => inTurn(() => runNow(statement)),
-    transaction,
-    describeTable,
+    error: sqliteError,
+    checkOut: nextTurn,
+    // one connection, nothing to replace it with: a failed ROLLBACK here means SQLite had already
+    // ended the transaction (BEGIN failed, or an I/O error rolled it back)
+    checkIn: (done) => done(),
+    run: async (statement, turn) => (turn ? runNow(statement) : inTurn(() => runNow(statement))),
+    result: (result) =>
+      Array.isArray(result) ? { rows: result, returnsRows: true, affectedRows: 0 } : { rows: [], returnsRows: false, affectedRows: result.changes },
+    control: async (_, sql) => db.exec(sql),
+    // IMMEDIATE: take the write lock now (waiting up to the busy timeout), not at the first write
+    begin: 'BEGIN IMMEDIATE',
+    catalog: (table) => ({ sql: CATALOG_SQL, params: [table] }),
+    tableName: (table) => (table.startsWith('main.') ? table.slice('main.'.length) : table),
     // a lingering transaction (a processor that stopped mid-way) is rolled back by close
     releaseWhenIdle: true,
     close: () => inTurn(() => void db.close()),
-  };
-  return checkedOpen(database, async () => db.close());
+  });
 });
 
 /** SQLite binds numbers, strings, bigints, buffers and null: booleans become 1 and 0, dates ISO text. */

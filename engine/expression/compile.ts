@@ -4,7 +4,8 @@
  *
  * Contract: for any input, a compiled expression returns exactly what jsonata 2.2.2's `evaluate`
  * would return, or BAIL. BAIL means "ask the interpreter" and is always a correct answer, so every
- * rule below bails whenever jsonata would throw, map over an array, or do anything not mirrored.
+ * rule below bails whenever jsonata would throw, or map over an array or do anything else that is
+ * not mirrored.
  * The expression never throws: errors from registered functions also become BAIL (the interpreter
  * then calls the function again and raises jsonata's own error).
  *
@@ -12,9 +13,12 @@
  * bindings; + - * / % and unary minus; = != < <= > >=; and, or; &; `?:` conditions (also `?:` elvis
  * and `??`); parenthesised blocks; object constructors with literal keys; array constructors; calls
  * to registered functions and to $string $number $uppercase $lowercase $length $round $abs $floor
- * $ceil $boolean $not $exists $now $millis, and with string (not regex) tokens $substring
- * $substringBefore $substringAfter $trim $pad $contains $replace $split $join $count $sum, and
- * $toMillis / $fromMillis without pictures. Anything else makes compileFast return undefined.
+ * $ceil $boolean $not $exists $now $millis $substring $substringBefore $substringAfter $trim $pad
+ * $join $lookup; $contains $replace $split with string tokens or regex literals, $match with a
+ * regex literal; $toMillis / $fromMillis, with XPath pictures too (run by jsonata's own datetime
+ * code); the aggregates $count $sum $max $min $average, and $keys $merge $exists, whose argument
+ * may be a path that meets arrays (`$sum(lines.price)`); $map and $filter with a function literal
+ * (`function($v, $i, $a) { … }`). Anything else makes compileFast return undefined.
  *
  * Assumes the jsonata instance has no variables set with `assign()` and registered functions do not
  * use `this` (jsonata passes an internal focus object; the fast path passes undefined) and do not
@@ -22,9 +26,12 @@
  * see compileRegisteredCall; strict-mode mutation throws and bails).
  *
  * Layout (engine/expression/compile/): ast.ts (node shapes, compile context), values.ts (bail, data
- * and binding reads, casting rules), names.ts (literals, variables, paths), operators.ts (operators,
- * conditions, blocks), constructors.ts (arrays, objects), calls.ts (registered functions),
- * signature.ts (signature validation), builtins.ts (built-in functions, clock), node.ts (dispatch).
+ * and binding reads, sequences, casting rules), names.ts (literals, variables, paths), sequences.ts
+ * (arguments read whole: paths over arrays), operators.ts (operators, conditions, blocks),
+ * constructors.ts (arrays, objects), calls.ts (registered functions), signature.ts (signature
+ * validation), builtins.ts (built-in functions, clock), regex.ts (regex literals), datetime.ts
+ * (pictures), objects.ts ($keys, $merge), lambda.ts (function literals, $map, $filter), node.ts
+ * (dispatch).
  *
  * Speed notes: V8 shares type feedback among all closures made from one function literal, so the
  * hot shapes get literals of their own (per operator, per object size, per call arity) rather than

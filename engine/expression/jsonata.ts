@@ -26,8 +26,8 @@ const NO_BINDINGS: Readonly<Record<string, unknown>> = Object.freeze({});
 /**
  * What one record's evaluation by jsonata's interpreter may cost. An expression can run away (a
  * recursive function without a base case, an endless loop): past the budget the record fails with
- * a reason, instead of hanging the engine. The compiled fast path has no functions or loops, so it
- * needs none.
+ * a reason, instead of hanging the engine. The compiled fast path cannot recurse and loops only over
+ * the arrays in the record ($map, $filter, aggregates), so it needs none.
  */
 export const EXPRESSION_BUDGET = {
   /** Wall time for one record, including the pauses below. */

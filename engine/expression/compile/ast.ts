@@ -24,14 +24,22 @@ export interface AstNode {
   readonly procedure?: AstNode;
   readonly arguments?: readonly AstNode[];
   readonly name?: unknown;
+  /** Lambdas: the body, a `<…>` signature (outside the subset), and `thunk` on tail calls (see compileNode). */
+  readonly body?: AstNode;
+  readonly signature?: unknown;
+  readonly thunk?: unknown;
 }
 
 export interface CompileContext {
   readonly functions: Readonly<Record<string, NativeFunction | FunctionSpec>>;
   /** One timestamp per evaluation for $now()/$millis(); `used` tells the wrapper to reset it. */
   readonly clock: Clock;
+  /** The parameters of the function literals around the node being compiled: name -> reader (lambda.ts). */
+  readonly scope: ReadonlyMap<string, Evaluator>;
   /** Compile a child node (the dispatcher, handed down so the modules do not import each other in a cycle). */
   readonly compile: (node: AstNode | undefined) => Evaluator;
+  /** This context with more parameters in scope (a function literal's body), shadowing outer names. */
+  readonly within: (parameters: ReadonlyMap<string, Evaluator>) => CompileContext;
 }
 
 const NOT_IN_SUBSET = Symbol('not in subset');
@@ -61,6 +69,10 @@ const ALLOWED_KEYS: Readonly<Record<string, ReadonlySet<string>>> = {
   block: new Set(['type', 'position', 'expressions']),
   // processAST copies the parser's `name` onto function nodes; it is undefined for `$f(...)` calls.
   function: new Set(['type', 'name', 'value', 'position', 'arguments', 'procedure']),
+  // `function($v) { … }`; the parser always sets `signature`, undefined unless one is written.
+  lambda: new Set(['type', 'arguments', 'signature', 'position', 'body']),
+  // the parser wraps a call in tail position of a function literal's body in one of these
+  thunk: new Set(['type', 'thunk', 'arguments', 'position', 'body']),
 };
 
 export function asNode(value: unknown): AstNode {

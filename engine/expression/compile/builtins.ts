@@ -2,30 +2,52 @@
  * jsonata built-in functions whose semantics are mirrored exactly, and the per-evaluation clock.
  */
 import { notInSubset, type AstNode, type CompileContext, type Evaluator } from './ast';
+import { compileDateTimeCall } from './datetime';
+import { compileHigherOrderCall } from './lambda';
+import { keys, merge } from './objects';
 import { compileRegexCall } from './regex';
-import { bail, castBoolean, castNumber, castString, hasOwn, isBound, numberArg, stringArg } from './values';
+import { compileSequenceRead } from './sequences';
+import { bail, castBoolean, castNumber, castString, hasOwn, isBound, numberArg, stringArg, unwrapSequence } from './values';
 
 type BuiltinFunction = (first?: unknown, second?: unknown, third?: unknown, fourth?: unknown) => unknown;
 
 interface Builtin {
   readonly minArgs: number;
   readonly maxArgs: number;
+  /** The first argument is taken whole: a path there may meet arrays (see compileSequenceRead). */
+  readonly readsArrays?: boolean;
   readonly make: (clock: Clock) => BuiltinFunction;
 }
+
+/** The built-ins in the subset that return a sequence (createSequence): unwrapped at the call. */
+const RETURNS_SEQUENCE: ReadonlySet<string> = new Set(['match', 'map', 'filter', 'keys']);
 
 /**
  * A built-in with the argument counts supported (the forms that read the context when an argument
  * is omitted are left to the interpreter). Each throws T0410 for an argument outside its signature:
  * mirrored by bailing. A binding of the same name shadows the function (bail, as for registered ones).
+ * A sequence result is unwrapped as evaluate() does, except in a tail call (see compileTailCall).
  */
-export function compileBuiltinCall(name: string, argNodes: readonly AstNode[], context: CompileContext): Evaluator {
-  const withRegex = compileRegexCall(name, argNodes, context);
-  if (withRegex) return withRegex;
+export function compileBuiltinCall(name: string, argNodes: readonly AstNode[], context: CompileContext, tail: boolean): Evaluator {
+  const call = compileSpecialCall(name, argNodes, context) ?? compileTableCall(name, argNodes, context);
+  if (!RETURNS_SEQUENCE.has(name) || tail) return call;
+  return (input, bindings) => unwrapSequence(call(input, bindings));
+}
+
+/** The forms compiled by their own modules: regex literals, function literals, date-time pictures. */
+function compileSpecialCall(name: string, argNodes: readonly AstNode[], context: CompileContext): Evaluator | undefined {
+  return compileRegexCall(name, argNodes, context)
+    ?? compileHigherOrderCall(name, argNodes, context)
+    ?? compileDateTimeCall(name, argNodes, context);
+}
+
+function compileTableCall(name: string, argNodes: readonly AstNode[], context: CompileContext): Evaluator {
   const builtin = hasOwn(BUILTINS, name) ? BUILTINS[name] : notInSubset();
   const arity = argNodes.length;
   if (arity < builtin.minArgs || arity > builtin.maxArgs) notInSubset();
   const fn = builtin.make(context.clock);
-  const [e0, e1, e2, e3] = argNodes.map((arg) => context.compile(arg));
+  const [e0, e1, e2, e3] = argNodes.map((arg, index) =>
+    index === 0 && builtin.readsArrays ? compileSequenceRead(arg, context) : context.compile(arg));
   switch (arity) {
     case 0:
       return (_input, bindings) => (isBound(bindings, name) ? bail() : fn());
@@ -57,6 +79,8 @@ export function compileBuiltinCall(name: string, argNodes: readonly AstNode[], c
 
 const unary = (fn: (value: unknown) => unknown): Builtin => ({ minArgs: 1, maxArgs: 1, make: () => fn });
 const fixed = (minArgs: number, maxArgs: number, fn: BuiltinFunction): Builtin => ({ minArgs, maxArgs, make: () => fn });
+/** A one-argument built-in that takes its argument whole (an array from a path included). */
+const whole = (fn: (value: unknown) => unknown): Builtin => ({ minArgs: 1, maxArgs: 1, readsArrays: true, make: () => fn });
 
 
 const BUILTINS: Readonly<Record<string, Builtin>> = {
@@ -81,8 +105,8 @@ const BUILTINS: Readonly<Record<string, Builtin>> = {
   // fn.boolean / fn.not `<x-:b>`: undefined stays undefined.
   boolean: unary(castBoolean),
   not: unary((value) => (value === undefined ? undefined : !castBoolean(value))),
-  // fn.exists `<x:b>`.
-  exists: unary((value) => value !== undefined),
+  // fn.exists `<x:b>`: an array (even empty) exists.
+  exists: whole((value) => value !== undefined),
   // fn.substring `<s-nn?:s>`: code points; a negative start counts from the end.
   substring: fixed(2, 3, (value, start, length) => substring(stringArg(value), requiredNumber(start), numberArg(length))),
   // fn.substringBefore / fn.substringAfter `<s-s:s>` (an absent second argument is left to the interpreter).
@@ -129,20 +153,38 @@ const BUILTINS: Readonly<Record<string, Builtin>> = {
     return most === undefined || most > 0 ? text.split(by, most) : [];
   }),
   // fn.join `<a<s>s?:s>`: a lone string is an array of one.
-  join: fixed(1, 2, (value, separator) => {
-    const sep = stringArg(separator);
-    if (value === undefined) return undefined;
-    return arrayOf(value, (item) => typeof item === 'string').join(sep ?? '');
-  }),
+  join: {
+    ...fixed(1, 2, (value, separator) => {
+      const sep = stringArg(separator);
+      if (value === undefined) return undefined;
+      return arrayOf(value, (item) => typeof item === 'string').join(sep ?? '');
+    }),
+    readsArrays: true,
+  },
   // fn.count `<a:n>`: a lone value is an array of one; nothing counts 0.
-  count: unary((value) => (value === undefined ? 0 : Array.isArray(value) ? value.length : 1)),
+  count: whole((value) => (value === undefined ? 0 : Array.isArray(value) ? value.length : 1)),
   // fn.sum `<a<n>:n>`: added in order from 0, as jsonata does (0 + -0 is 0).
-  sum: unary((value) => {
+  sum: whole((value) => {
     if (value === undefined) return undefined;
     let total = 0;
-    for (const n of arrayOf(value, (item) => typeof item === 'number') as number[]) total += n;
+    for (const n of numbers(value)) total += n;
     return total;
   }),
+  // fn.max / fn.min `<a<n>:n>`: Math.max/min over the array (NaN wins, as there); none is undefined.
+  max: whole((value) => (value === undefined ? undefined : extreme(Math.max, numbers(value)))),
+  min: whole((value) => (value === undefined ? undefined : extreme(Math.min, numbers(value)))),
+  // fn.average `<a<n>:n>`: the sum in order from 0, divided by the count; none is undefined.
+  average: whole((value) => {
+    if (value === undefined) return undefined;
+    const items = numbers(value);
+    if (items.length === 0) return undefined;
+    let total = 0;
+    for (const n of items) total += n;
+    return total / items.length;
+  }),
+  // fn.keys `<x-:a<s>>` and fn.merge `<a<o>:o>`: see objects.ts.
+  keys: whole(keys),
+  merge: whole(merge),
   // fn.toMillis `<s-s?:n>` without a picture: ISO 8601 text (jsonata's own pattern, else D3110) to epoch ms.
   toMillis: unary((value) => {
     const text = stringArg(value);
@@ -194,6 +236,22 @@ function arrayOf(value: unknown, ok: (item: unknown) => boolean): readonly unkno
   const items = Array.isArray(value) ? value : [value];
   for (const item of items) if (!ok(item)) bail();
   return items;
+}
+
+/** An `a<n>` argument (see arrayOf). */
+const numbers = (value: unknown): readonly number[] => arrayOf(value, (item) => typeof item === 'number') as readonly number[];
+
+/**
+ * Math.max/min applied to the array as jsonata does (an empty one is undefined); an array too long
+ * for apply throws a RangeError there too: bail.
+ */
+function extreme(fn: (...values: number[]) => number, items: readonly number[]): number | undefined {
+  if (items.length === 0) return undefined;
+  try {
+    return fn.apply(Math, items as number[]);
+  } catch {
+    return bail();
+  }
 }
 
 /** fn.substring, step for step, over code points. */

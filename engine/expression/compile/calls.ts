@@ -12,17 +12,22 @@ type Implementation = (...args: unknown[]) => unknown;
 /**
  * evaluateFunction with a `$name` procedure. jsonata resolves the name in the bindings first (a
  * shadowing binding bails at run time), then registered functions (including ones that override
- * $now/$millis), then built-ins. Arguments are evaluated eagerly, left to right.
+ * $now/$millis), then built-ins. Arguments are evaluated eagerly, left to right. A parameter of an
+ * enclosing function literal with the name would be called instead: outside the subset.
+ *
+ * `tail`: the call is a function literal's tail call (see compileTailCall); it only matters to
+ * built-ins that return sequences (registered functions returning arrays bail anyway).
  */
-export function compileCall(node: AstNode, context: CompileContext): Evaluator {
+export function compileCall(node: AstNode, context: CompileContext, tail = false): Evaluator {
   if (node.name !== undefined) return notInSubset();
   const procedure = expectShape(asNode(node.procedure), 'variable');
   const name = procedure.value;
   if (procedure.type !== 'variable' || typeof name !== 'string' || name === '' || name === '$') return notInSubset();
+  if (context.scope.has(name)) return notInSubset();
   const args = (node.arguments ?? notInSubset()).map(asNode);
   return hasOwn(context.functions, name)
     ? compileRegisteredCall(name, context.functions[name], args, context)
-    : compileBuiltinCall(name, args, context);
+    : compileBuiltinCall(name, args, context, tail);
 }
 
 /**

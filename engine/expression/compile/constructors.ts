@@ -6,8 +6,8 @@ import { asNode, expectShape, isLiteral, notInSubset, type AstNode, type Compile
 /**
  * Array constructor (evaluateUnary '['): undefined items are dropped; an item that is itself an
  * array constructor is pushed as one element; any other item goes through fn.append, which splices
- * an array value in (flattening one level) and pushes anything else. Arrays only reach here from
- * constructors (data arrays bail), so they are never jsonata sequences and concat is exact.
+ * an array value in (flattening one level; concat onto the plain array being built, so a sequence
+ * spliced in leaves no flag) and pushes anything else.
  */
 export function compileArray(node: AstNode, context: CompileContext): Evaluator {
   const expressions = node.expressions ?? notInSubset();

@@ -22,19 +22,25 @@ const JSONATA_FUNCTION_NAMES: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * `$` is the context and `$$` the root (both the input at top level; evaluateVariable). `$name` looks
- * in the bindings first (see isBound), then in jsonata's environment, where registered and built-in
- * functions live: a function value is outside the subset, so those names bail unless a binding
- * shadows them.
+ * `$` is the context and `$$` the root (both the input at top level and in function literals, whose
+ * bodies see the context they were written in; evaluateVariable). `$name` is a parameter of an
+ * enclosing function literal if there is one (lambda.ts); else jsonata looks in the bindings first
+ * (see isBound), then in its environment, where registered and built-in functions live: a function
+ * value is outside the subset, so those names bail unless a binding shadows them.
+ *
+ * `read` checks a binding's value: fromData (no arrays) by default, fromVariable where jsonata
+ * takes an array whole (sequences.ts).
  */
-export function compileVariable(node: AstNode, context: CompileContext): Evaluator {
+export function compileVariable(node: AstNode, context: CompileContext, read: (value: unknown) => unknown = fromData): Evaluator {
   const name = node.value;
   if (typeof name !== 'string') return notInSubset();
   if (name === '' || name === '$') return (input) => fromData(input);
+  const parameter = context.scope.get(name);
+  if (parameter) return parameter;
   if (hasOwn(context.functions, name) || JSONATA_FUNCTION_NAMES.has(name)) {
-    return (_input, bindings) => (isBound(bindings, name) ? fromData(bindings[name]) : bail());
+    return (_input, bindings) => (isBound(bindings, name) ? read(bindings[name]) : bail());
   }
-  return (_input, bindings) => (isBound(bindings, name) ? fromData(bindings[name]) : undefined);
+  return (_input, bindings) => (isBound(bindings, name) ? read(bindings[name]) : undefined);
 }
 
 /**
@@ -67,7 +73,7 @@ export function compilePath(node: AstNode, context: CompileContext): Evaluator {
   };
 }
 
-function stepName(step: AstNode): string {
+export function stepName(step: AstNode): string {
   expectShape(step, 'name');
   if (step.type !== 'name' || typeof step.value !== 'string') return notInSubset();
   return step.value;

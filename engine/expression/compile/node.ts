@@ -27,9 +27,24 @@ export function compileNode(node: AstNode, context: CompileContext): Evaluator {
       return compileBlock(expectShape(node, 'block'), context);
     case 'function':
       return compileCall(expectShape(node, 'function'), context);
+    case 'lambda':
+      return compileTailCall(node, context);
     default:
       return notInSubset();
   }
+}
+
+/**
+ * The parser wraps a call in tail position of a function literal's body (the body, a branch of a
+ * condition, a block's last expression) in a thunk, which jsonata's apply() then calls in a loop
+ * and whose result it takes as is: a sequence from $map, $filter, $keys or $match is not unwrapped
+ * there (`$map(objects, function($o) { $keys($o) })` gives `[["a"], []]`). Function literals
+ * anywhere else are compiled by the functions that take them (lambda.ts), or are outside the subset.
+ */
+function compileTailCall(node: AstNode, context: CompileContext): Evaluator {
+  if (node.thunk !== true) return notInSubset();
+  expectShape(node, 'thunk');
+  return compileCall(expectShape(asNode(node.body), 'function'), context, true);
 }
 
 function compileUnary(node: AstNode, context: CompileContext): Evaluator {
@@ -46,7 +61,13 @@ function compileUnary(node: AstNode, context: CompileContext): Evaluator {
 }
 
 /** A compile context whose `compile` dispatches here (see CompileContext). */
-export function createContext(context: Omit<CompileContext, 'compile'>): CompileContext {
-  const full: CompileContext = { ...context, compile: (node) => compileNode(asNode(node), full) };
+export function createContext(context: Omit<CompileContext, 'compile' | 'within' | 'scope'> & { scope?: CompileContext['scope'] }): CompileContext {
+  const scope = context.scope ?? new Map<string, Evaluator>();
+  const full: CompileContext = {
+    ...context,
+    scope,
+    compile: (node) => compileNode(asNode(node), full),
+    within: (parameters) => createContext({ ...context, scope: new Map([...scope, ...parameters]) }),
+  };
   return full;
 }

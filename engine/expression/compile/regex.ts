@@ -1,11 +1,12 @@
 /**
  * jsonata's string functions with a regex literal as their pattern (`$contains(s, /a+/i)`,
- * `$replace(s, /(\d+)/, "#$1")`, `$split(s, /[,;]\s+/)`), mirrored step for step from jsonata.js:
+ * `$replace(s, /(\d+)/, "#$1")`, `$split(s, /[,;]\s+/)`, `$match(s, /(\w+)@(\w+)/)`), mirrored step
+ * for step from jsonata.js:
  * its regexes always carry the g flag, matches are found one after another from the last index, and
  * a later match of the empty string is its error D1004 (bail: the interpreter throws it).
  */
 import { notInSubset, type AstNode, type CompileContext, type Evaluator } from './ast';
-import { bail, isBound, numberArg, stringArg } from './values';
+import { bail, createSequence, isBound, numberArg, stringArg } from './values';
 
 interface Match {
   readonly match: string;
@@ -89,6 +90,28 @@ const REGEX_FUNCTIONS: Readonly<Record<string, { readonly maxArgs: number; reado
         count++;
       }
       return result + str.substring(position);
+    },
+  },
+  // fn.match `<s-f<s:o>n?:a<o>>`: {match, index, groups} per match, at most `limit`; a sequence
+  // (unwrapped at the call: one match is that object, none is undefined). An undefined string is
+  // undefined before the limit is checked; like jsonata, the next match is sought after each one
+  // taken, so a later empty match is D1004 even past the limit.
+  match: {
+    maxArgs: 3,
+    fn: (re, value, [limitValue]) => {
+      const str = stringArg(value);
+      const limit = numberArg(limitValue);
+      if (str === undefined) return undefined;
+      if (limit !== undefined && limit < 0) bail(); // D3040
+      const result = createSequence();
+      if (limit !== undefined && !(limit > 0)) return result;
+      let count = 0;
+      for (const found of matchesOf(re, str)) {
+        if (limit !== undefined && count >= limit) break;
+        result.push({ match: found.match, index: found.start, groups: found.groups });
+        count++;
+      }
+      return result;
     },
   },
   // fn.split: the pieces between matches, at most `limit`.

@@ -56,8 +56,9 @@ export function isJsonataFunction(value: object): boolean {
 
 /**
  * A value read from the data or the bindings. Arrays make jsonata map and flatten (paths) or treat
- * them as sequences; functions (and objects flagged like jsonata's own function records) are
- * invoked, wrapped or stringified specially: none of that is mirrored.
+ * them as sequences: mirrored only where a function takes its argument whole (see fromVariable,
+ * sequences.ts). Functions (and objects flagged like jsonata's own function records) are invoked,
+ * wrapped or stringified specially: not mirrored.
  */
 export function fromData(value: unknown): unknown {
   if (typeof value === 'object') {
@@ -66,6 +67,40 @@ export function fromData(value: unknown): unknown {
     bail();
   }
   return value;
+}
+
+/**
+ * jsonata's sequences: the arrays its functions and paths build, flagged `sequence: true` (the flag
+ * stays on the value it returns). evaluate() unwraps one after every step: none is undefined, one
+ * item is that item, more stay a sequence. A plain array (data, `[…]`, $split) is never unwrapped.
+ */
+export function createSequence(): unknown[] {
+  const sequence: unknown[] = [];
+  (sequence as { sequence?: boolean }).sequence = true;
+  return sequence;
+}
+
+export const isSequence = (value: unknown): value is unknown[] =>
+  Array.isArray(value) && (value as { sequence?: unknown }).sequence === true;
+
+export function unwrapSequence(value: unknown): unknown {
+  if (!isSequence(value)) return value;
+  return value.length === 0 ? undefined : value.length === 1 ? value[0] : value;
+}
+
+/**
+ * A value where arrays are welcome (function parameters, arguments jsonata takes whole), as evaluate()
+ * returns it: a sequence unwrapped. A function is outside the subset (bail): jsonata would call it,
+ * or wrap it when it is an argument (and a look-alike record throws there).
+ */
+export function fromVariable(value: unknown): unknown {
+  const result = unwrapSequence(value);
+  if (typeof result === 'object') {
+    if (result !== null && isJsonataFunction(result)) bail();
+  } else if (typeof result === 'function') {
+    bail();
+  }
+  return result;
 }
 
 /**
@@ -89,8 +124,9 @@ export function numericOperand(value: unknown): number | undefined {
 }
 
 /**
- * fn.boolean, used by and/or (via boolize), conditions, $boolean and $not. Arrays follow
- * element-wise rules that are not mirrored; ±Infinity throws D1001 inside isNumeric.
+ * fn.boolean, used by and/or (via boolize), conditions, $boolean, $not and $filter. An array is
+ * its one item's value, or with several true if any item is (all are cast: a later ±Infinity still
+ * throws), false if empty. ±Infinity throws D1001 inside isNumeric.
  */
 export function castBoolean(value: unknown): boolean | undefined {
   switch (typeof value) {
@@ -106,12 +142,19 @@ export function castBoolean(value: unknown): boolean | undefined {
       return value !== 0;
     case 'object':
       if (value === null) return false;
-      if (Array.isArray(value)) bail();
+      if (Array.isArray(value)) return castArrayBoolean(value);
       // jsonata's own function records count as functions (false); other objects by key count.
       return !isJsonataFunction(value) && Object.keys(value).length > 0;
     default:
       return false;
   }
+}
+
+function castArrayBoolean(items: readonly unknown[]): boolean | undefined {
+  if (items.length === 1) return castBoolean(items[0]);
+  let any = false;
+  for (let index = 0; index < items.length; index++) if (castBoolean(items[index])) any = true;
+  return any;
 }
 
 /**

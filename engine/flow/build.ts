@@ -12,6 +12,7 @@ import {
   type Scheduling,
   type ServiceConfig,
 } from './schema';
+import { specOf } from '../processors/specs';
 
 /** Flow graphs written in code (demo flow, benchmarks, tests): name what matters, defaults for the rest. */
 
@@ -26,7 +27,7 @@ export function processorConfig(p: ProcessorSketch): ProcessorConfig {
     position: { x: 0, y: 0 },
     properties: {},
     autoTerminated: [],
-    batchSize: DEFAULT_BATCH_SIZE,
+    batchSize: specOf(p.type)?.defaultBatchSize ?? DEFAULT_BATCH_SIZE,
     runState: 'STOPPED',
     ...p,
     scheduling: { ...DEFAULT_SCHEDULING, ...p.scheduling },

@@ -69,6 +69,12 @@ export interface ProcessorSpec<
    * overlapping triggers would both read.
    */
   readonly triggerSerially?: boolean;
+  /**
+   * Records per trigger for a new processor of this type (DEFAULT_BATCH_SIZE otherwise): larger for
+   * processors that pay per trigger (a query's round trip and sort, a warehouse load's transaction
+   * and merge), so that the defaults a person gets are the fast settings.
+   */
+  readonly defaultBatchSize?: number;
   /** Cross-field checks that a single property schema cannot express. */
   readonly validate?: (props: z.infer<P>) => ValidationIssue[];
 }

@@ -108,7 +108,7 @@ export class FlowService {
         position: input.position,
         properties: defaultProperties(spec),
         autoTerminated: [],
-        batchSize: DEFAULT_BATCH_SIZE,
+        batchSize: spec.defaultBatchSize ?? DEFAULT_BATCH_SIZE,
       });
       await this.changed(flowId);
       return maskProcessor(processor, this.types);

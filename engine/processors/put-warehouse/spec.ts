@@ -31,10 +31,12 @@ export const putWarehouseSpec = defineProcessor({
   category: 'Sinks',
   summary: 'Loads records into warehouse tables, one transaction per batch, appending or merging on a key; creates tables from the records and adds columns for new fields.',
   input: 'required',
+  // a load pays per batch (a transaction, a staging table, a merge): 10,000 rows load ~2× as fast as 1,000 (bench/shop.ts)
+  defaultBatchSize: 10_000,
   properties: z.object({
     warehouse: serviceRef('warehouse').meta({
       description:
-        'The warehouse to load into (DuckDB, PostgreSQL). Each batch is one transaction: for bulk loads, a batch size of 10,000 and a concurrency of 2 (one batch commits while the next is prepared) load about 1.5× as fast as the defaults (1,000 and 1).',
+        'The warehouse to load into (DuckDB, PostgreSQL). Each batch is one transaction (a staging table and a merge, or an append): batches of 10,000, the default, load about twice as fast as batches of 1,000.',
       order: 1,
     }),
     table: z

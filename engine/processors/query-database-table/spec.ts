@@ -9,6 +9,8 @@ export const queryDatabaseTableSpec = defineProcessor({
     'Reads new rows of a table incrementally, one page per trigger, ordered by a max-value column (an id or updated_at) whose last value is remembered across restarts.',
   input: 'forbidden',
   triggerSerially: true,
+  // a page is a round trip and an ordered scan: pages of 10,000 read a large table several times faster than pages of 1,000
+  defaultBatchSize: 10_000,
   properties: z.object({
     database: serviceRef('sql').meta({ description: 'The PostgreSQL or MySQL pool to read from.', order: 1 }),
     table: z
@@ -60,7 +62,7 @@ export const queryDatabaseTableSpec = defineProcessor({
       .int()
       .min(1)
       .max(100_000)
-      .default(1_000)
+      .default(10_000)
       .meta({
         label: 'Page size',
         description: "Rows read per trigger (at most the processor's batch size). A large table is loaded page by page, never whole in memory.",

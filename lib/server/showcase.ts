@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import type { ListenHttpView } from '../../engine/processors/listen-http/runtime';
 import { REGIONS } from '../shop/catalog';
-import { SHOP_FLOW_NAME, SHOP_SERVERS_FLOW_NAME, shopFlow, shopDirectory } from '../shop/flow';
-import { shopServersFromEnv } from '../shop/seed-servers';
+import { SHOP_CART_TOPIC, SHOP_FLOW_NAME, SHOP_SERVERS_FLOW_NAME, shopFlow, shopDirectory } from '../shop/flow';
+import { prepareWarehouse, shopServersFromEnv, warehouseOf } from '../shop/seed-servers';
 import { regionFile } from '../shop/seed-sqlite';
 import { startSimulator } from '../shop/simulator';
 import { seedSqlite } from '../shop/seed-sqlite';
@@ -56,13 +56,24 @@ export async function simulateShowcase(service: FlowService): Promise<(() => voi
 }
 
 /**
- * With CONFLUX_SHOP_SERVERS=1 (after `npm run shop:servers`), the second version of the shipped flow,
- * extracting from MariaDB and PostgreSQL, is added once, stopped, into its own warehouse file.
+ * With CONFLUX_SHOP_SERVERS=1 (after `npm run shop:servers`), the second version of the shipped flow
+ * is added once, stopped: it extracts from MariaDB and PostgreSQL and loads a PostgreSQL warehouse;
+ * with CONFLUX_SHOP_KAFKA (brokers) cart events also stream in from the topic shop-cart-events.
  */
 export async function installServersShowcase(service: FlowService): Promise<void> {
   if (process.env.CONFLUX_SHOP_SERVERS !== '1') return;
   if ((await service.listFlows()).some((f) => f.name === SHOP_SERVERS_FLOW_NAME)) return;
-  const warehouse = demoWarehousePath().replace(/(\.duckdb)?$/, '-servers.duckdb');
-  await service.importFlow(shopFlow({ warehouse, shops: { servers: shopServersFromEnv() }, webhookPort: Number(process.env.CONFLUX_SHOP_WEBHOOK_PORT ?? 8081) + 1 }));
-  console.log(`Added the flow "${SHOP_SERVERS_FLOW_NAME}" (stopped): it loads the shops on MariaDB and PostgreSQL into ${warehouse}`);
+  const servers = shopServersFromEnv();
+  const warehouse = warehouseOf(servers);
+  await prepareWarehouse(servers);
+  const brokers = process.env.CONFLUX_SHOP_KAFKA;
+  await service.importFlow(
+    shopFlow({
+      warehouse,
+      shops: { servers },
+      webhookPort: Number(process.env.CONFLUX_SHOP_WEBHOOK_PORT ?? 8081) + 1,
+      ...(brokers && { cartTopic: { brokers, topic: SHOP_CART_TOPIC } }),
+    }),
+  );
+  console.log(`Added the flow "${SHOP_SERVERS_FLOW_NAME}" (stopped): it loads the shops on MariaDB and PostgreSQL into the PostgreSQL database ${warehouse.database}${brokers ? `, with cart events from Kafka (${SHOP_CART_TOPIC} on ${brokers})` : ''}`);
 }

@@ -1,40 +1,77 @@
-import type { DuckDBInstance } from '@duckdb/node-api';
+import pg from 'pg';
 import { openDatabase } from '../../engine/services/warehouse/duckdb/databases';
-import { readOnlyQuery, ReadOnlyRefusal, type ReadOnlyResult } from '../../engine/services/warehouse/duckdb/read-only';
+import { readOnlyQuery, type ReadOnlyResult } from '../../engine/services/warehouse/duckdb/read-only';
+import { readOnlyQueryPostgres, type PostgresTarget } from '../../engine/services/warehouse/postgresql/read-only';
 import { queryRows } from '../../engine/services/warehouse/duckdb/results';
 import { SHOP_FLOW_NAME, SHOP_SERVERS_FLOW_NAME } from '../shop/flow';
-import { answerQuestions, FRESHNESS_SQL, questionSql, QUARTERS_SQL, type Answers, type Period } from '../shop/questions';
+import { answerQuestions, FRESHNESS_SQL, questionSql, quartersSql, WAREHOUSE_TABLES, type Answers, type Period, type WarehouseDialect } from '../shop/questions';
 import { previousQuarter, quarterRange } from '../shop/time';
 import { demoWarehousePath } from './demo-flow';
 import type { FlowService } from './flow-service';
 import { badRequest, HttpError } from './http-error';
 
+/** A warehouse as the Questions page reads it: its dialect, rows of a query, the console. */
+interface Reading {
+  readonly dialect: WarehouseDialect;
+  readonly tables: string[];
+  rows(sql: string): Promise<Record<string, unknown>[]>;
+  console(sql: string, limit: number): Promise<ReadOnlyResult>;
+}
+
 /**
- * Reading the warehouse the store's flow loads: the Questions page and its SQL console. The file is
- * opened through the same per-process instance the flow's warehouse service uses (DuckDB lets one
- * process open a file), and let go after each read, so a stopped flow leaves it free for other programs.
+ * The DuckDB file is opened through the same per-process instance the flow's warehouse service uses
+ * (DuckDB lets one process open a file), and let go after each read, so a stopped flow leaves it
+ * free for other programs.
  */
-async function withWarehouse<T>(file: string, work: (instance: DuckDBInstance) => Promise<T>): Promise<T> {
+async function withDuckDB<T>(file: string, work: (reading: Reading) => Promise<T>): Promise<T> {
   let database;
   try {
     database = await openDatabase(file);
   } catch (error) {
     throw new HttpError(503, `the warehouse ${file} cannot be opened: ${(error as Error).message}`);
   }
+  const { instance } = database;
+  const rows = async (sql: string) => {
+    const connection = await instance.connect();
+    try {
+      return await queryRows(connection, sql);
+    } finally {
+      connection.closeSync();
+    }
+  };
   try {
-    return await work(database.instance);
+    const tables = (await rows(`SELECT table_name FROM duckdb_tables()`)).map((r) => String(r.table_name));
+    return await work({ dialect: 'duckdb', tables, rows, console: (sql, limit) => readOnlyQuery(instance, sql, { limit, timeoutMs: CONSOLE_TIMEOUT_MS }) });
   } finally {
     database.release();
   }
 }
 
-async function rows(instance: DuckDBInstance, sql: string): Promise<Record<string, unknown>[]> {
-  const connection = await instance.connect();
+/** A PostgreSQL warehouse: a connection per read (the page asks every 10 s), read in UTC with timestamps as text, like DuckDB's. */
+async function withPostgres<T>(target: PostgresTarget, work: (reading: Reading) => Promise<T>): Promise<T> {
+  const pool = new pg.Pool({ ...target, password: target.password || undefined, max: 4, connectionTimeoutMillis: 10_000, options: '-c TimeZone=UTC', types: { getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === 1184 || oid === 1114 ? (t: string) => t : pg.types.getTypeParser(oid, format ?? 'text')) } });
+  pool.on('error', () => undefined);
+  const rows = async (sql: string) => (await pool.query(sql)).rows as Record<string, unknown>[];
   try {
-    return await queryRows(connection, sql);
+    let tables: string[];
+    try {
+      tables = (await rows(`SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()`)).map((r) => String(r.table_name));
+    } catch (error) {
+      throw new HttpError(503, `the warehouse ${target.database} on ${target.host}:${target.port} cannot be read: ${(error as Error).message}`);
+    }
+    return await work({ dialect: 'postgresql', tables, rows, console: (sql, limit) => readOnlyQueryPostgres(target, sql, { limit, timeoutMs: CONSOLE_TIMEOUT_MS }) });
   } finally {
-    connection.closeSync();
+    await pool.end().catch(() => undefined);
   }
+}
+
+const CONSOLE_TIMEOUT_MS = 10_000;
+
+/** Where the store's flow loads: a DuckDB file, or a PostgreSQL database. */
+type WarehouseLocation = { readonly file: string } | { readonly postgres: PostgresTarget };
+
+function withWarehouse<T>(location: WarehouseLocation, work: (reading: Reading) => Promise<T>): Promise<T> {
+  return 'file' in location ? withDuckDB(location.file, work) : withPostgres(location.postgres, work);
 }
 
 export interface QuestionsAnswer {
@@ -59,50 +96,53 @@ export function periodOf(key: string | null, now = Date.now()): { key: string; p
 
 /** What the Questions routes call: made by the server process (context.ts), never bundled into Next's routes. */
 export function warehouseReaderOf(service: FlowService) {
-  const file = () => storeWarehouse(service);
+  const location = () => storeWarehouse(service);
   return {
-    questions: async (periodKey: string | null) => questions(await file(), periodKey),
-    consoleQuery: async (sql: string, limit: number) => consoleQuery(await file(), sql, limit),
+    questions: async (periodKey: string | null) => questions(await location(), periodKey),
+    consoleQuery: async (sql: string, limit: number) => consoleQuery(await location(), sql, limit),
   };
 }
 export type WarehouseReader = ReturnType<typeof warehouseReaderOf>;
 
 /**
- * The DuckDB file of the store's flow: the version on MariaDB + PostgreSQL while it runs, else the
- * embedded one; CONFLUX_WAREHOUSE when neither flow is there (renamed or deleted).
+ * The warehouse of the store's flow: the version on MariaDB + PostgreSQL while it runs, else the
+ * embedded one; CONFLUX_WAREHOUSE when neither flow is there (renamed or deleted). Read from the
+ * store, secrets in clear: the password stays in this process.
  */
-async function storeWarehouse(service: FlowService): Promise<string> {
+async function storeWarehouse(service: FlowService): Promise<WarehouseLocation> {
   const flows = await service.listFlows();
   const store = [SHOP_SERVERS_FLOW_NAME, SHOP_FLOW_NAME].map((name) => flows.find((f) => f.name === name)).filter((f) => f !== undefined);
   const chosen = store.find((f) => f.running) ?? store.at(-1);
-  if (!chosen) return demoWarehousePath();
-  const warehouse = (await service.getFlow(chosen.id)).services.find((s) => s.type === 'DuckDBWarehouse');
-  return typeof warehouse?.properties.path === 'string' ? warehouse.properties.path : demoWarehousePath();
+  const fallback = { file: demoWarehousePath() };
+  if (!chosen) return fallback;
+  const warehouse = (await service.store.getFlow(chosen.id))?.services.find((s) => s.type === 'DuckDBWarehouse' || s.type === 'PostgreSQLWarehouse');
+  if (!warehouse) return fallback;
+  const p = warehouse.properties;
+  if (warehouse.type === 'DuckDBWarehouse') return typeof p.path === 'string' ? { file: p.path } : fallback;
+  return { postgres: { host: String(p.host), port: Number(p.port), database: String(p.database), user: String(p.user), password: typeof p.password === 'string' ? p.password : undefined } };
 }
 
-async function questions(file: string, periodKey: string | null): Promise<QuestionsAnswer> {
+async function questions(location: WarehouseLocation, periodKey: string | null): Promise<QuestionsAnswer> {
   const { key, period } = periodOf(periodKey);
-  const sql = questionSql(period);
   const bounds = { key, ...(period.from !== undefined && { from: new Date(period.from).toISOString() }), ...(period.to !== undefined && { to: new Date(period.to).toISOString() }) };
-  return withWarehouse(file, async (instance) => {
-    const hasTables = await rows(instance, `SELECT COUNT(*) AS n FROM duckdb_tables() WHERE table_name IN ('sales', 'cart_events')`);
-    if (Number(hasTables[0].n) < 2) {
+  return withWarehouse(location, async (reading) => {
+    const sql = questionSql(period, reading.dialect);
+    if (!reading.tables.includes(WAREHOUSE_TABLES.sales) || !reading.tables.includes(WAREHOUSE_TABLES.cart)) {
       return { period: bounds, periods: ['all'], sql, freshness: [], message: `The warehouse has no sales yet: start the store's flow ("${SHOP_FLOW_NAME}") and the answers appear as it loads.` };
     }
-    const query = (text: string) => rows(instance, text);
-    const [answers, freshness, quarters] = await Promise.all([answerQuestions(query, period), query(FRESHNESS_SQL), query(QUARTERS_SQL)]);
+    const [answers, freshness, quarters] = await Promise.all([answerQuestions(reading.rows, period, reading.dialect), reading.rows(FRESHNESS_SQL), reading.rows(quartersSql(reading.dialect))]);
     return { period: bounds, periods: [...quarters.map((q) => String(q.quarter)), 'all'], sql, answers, freshness };
   });
 }
 
 /** The console: one reading statement over the warehouse, its rows up to `limit`, stopped after 10 s. */
-async function consoleQuery(file: string, sql: string, limit: number): Promise<ReadOnlyResult> {
-  return withWarehouse(file, async (instance) => {
+async function consoleQuery(location: WarehouseLocation, sql: string, limit: number): Promise<ReadOnlyResult> {
+  return withWarehouse(location, async (reading) => {
     try {
-      return await readOnlyQuery(instance, sql, { limit, timeoutMs: 10_000 });
+      return await reading.console(sql, limit);
     } catch (error) {
-      // refusals and DuckDB's own messages (bad SQL, a missing table) are the writer's to fix: 400
-      throw badRequest(error instanceof ReadOnlyRefusal ? error.message : (error as Error).message);
+      // refusals and the database's own messages (bad SQL, a missing table) are the writer's to fix: 400
+      throw badRequest((error as Error).message);
     }
   });
 }

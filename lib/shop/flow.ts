@@ -1,7 +1,7 @@
 import { connectionConfig, DEFAULT_FLOW_SETTINGS, processorConfig, serviceConfig } from '../../engine/flow/build';
 import { DEFAULT_SCHEDULING, type ConnectionConfig, type FlowGraph, type ProcessorConfig, type ServiceConfig } from '../../engine/flow/schema';
 import { REGION_INFO, REGIONS, USD_PER_UNIT, type Region } from './catalog';
-import { SERVER_OF, shopDatabase, type ShopServers } from './seed-servers';
+import { SERVER_OF, shopDatabase, type ServerAddress, type ShopServers } from './seed-servers';
 import { regionFile } from './seed-sqlite';
 import { WAREHOUSE_TABLES } from './questions';
 
@@ -76,15 +76,20 @@ export function cartExpression(region: Region): string {
 /** Where the embedded regional shops live: CONFLUX_SHOP_DIR, or ./data/shop. */
 export const shopDirectory = () => process.env.CONFLUX_SHOP_DIR ?? './data/shop';
 
+/** A PostgreSQL database as the warehouse. */
+export type WarehouseServer = ServerAddress & { readonly database: string };
+
 export interface ShopFlowOptions {
-  /** The warehouse's DuckDB file. */
-  readonly warehouse: string;
+  /** The warehouse: an embedded DuckDB file, or a database on a PostgreSQL server. */
+  readonly warehouse: string | WarehouseServer;
   /** Where the regional shops are: the embedded SQLite files' folder, or the real servers (lib/shop/seed-servers.ts). */
   readonly shops: { readonly directory: string } | { readonly servers: ShopServers };
   /** The cron schedule of the extractions (default every 10 s: a full page reads on at once, so a backlog loads at full speed). */
   readonly cron?: string;
   /** The webhook's port (0 picks a free one). */
   readonly webhookPort?: number;
+  /** Cart events also streamed through Kafka: JSON messages in the webhook's shape (simulator.ts, WebCartEvent). */
+  readonly cartTopic?: { readonly brokers: string; readonly topic: string };
 }
 
 /** Canvas layout: a region's two extractions one above the other (a node is ~140 px tall). */
@@ -94,6 +99,8 @@ const CART_OFFSET = 165;
 /** Listed first among a new installation's flows (the list is by name). */
 export const SHOP_FLOW_NAME = 'Online store: four regions → warehouse';
 export const SHOP_SERVERS_FLOW_NAME = 'Online store on MariaDB + PostgreSQL → warehouse';
+/** The Kafka topic the website's cart events stream to (the servers' version, with CONFLUX_SHOP_KAFKA). */
+export const SHOP_CART_TOPIC = 'shop-cart-events';
 
 /** A region's shop as a controller service: its SQLite file, or its database on MariaDB or PostgreSQL. */
 function shopService(region: Region, shops: ShopFlowOptions['shops']): ServiceConfig {
@@ -109,13 +116,16 @@ function shopService(region: Region, shops: ShopFlowOptions['shops']): ServiceCo
   });
 }
 
+function warehouseService(warehouse: ShopFlowOptions['warehouse']): ServiceConfig {
+  if (typeof warehouse === 'string') return serviceConfig({ id: 'warehouse', type: 'DuckDBWarehouse', name: 'Warehouse (embedded DuckDB)', properties: { path: warehouse } });
+  const { host, port, user, password, database } = warehouse;
+  return serviceConfig({ id: 'warehouse', type: 'PostgreSQLWarehouse', name: 'Warehouse (PostgreSQL)', properties: { host, port, user, password, database, schema: 'public' } });
+}
+
 export function shopFlow(options: ShopFlowOptions): Omit<FlowGraph, 'id'> {
   const cron = options.cron ?? '*/10 * * * * *';
   const scheduling = { ...DEFAULT_SCHEDULING, strategy: 'CRON' as const, cron };
-  const services: ServiceConfig[] = [
-    serviceConfig({ id: 'warehouse', type: 'DuckDBWarehouse', name: 'Warehouse (embedded DuckDB)', properties: { path: options.warehouse } }),
-    ...REGIONS.map((region) => shopService(region, options.shops)),
-  ];
+  const services: ServiceConfig[] = [warehouseService(options.warehouse), ...REGIONS.map((region) => shopService(region, options.shops))];
   const processors: ProcessorConfig[] = [];
   const connections: ConnectionConfig[] = [];
   let c = 0;
@@ -197,6 +207,22 @@ export function shopFlow(options: ShopFlowOptions): Omit<FlowGraph, 'id'> {
   );
   connect('webhook', 'success', 'dedupe-web');
   connect('dedupe-web', 'unique', 'load-carts');
+  if (options.cartTopic) {
+    const { brokers, topic } = options.cartTopic;
+    services.push(serviceConfig({ id: 'kafka', type: 'KafkaCluster', name: 'Kafka (cart events)', properties: { brokers } }));
+    processors.push(
+      processorConfig({
+        id: 'cart-stream',
+        type: 'ConsumeKafka',
+        name: 'Cart events (Kafka, live)',
+        position: { x: 0, y: REGIONS.length * ROW + CART_OFFSET },
+        // offsets are committed once the events are loaded or safely queued: a crash re-delivers, the dedupe and the merge absorb it
+        properties: { cluster: 'kafka', topics: topic, groupId: 'conflux-shop-carts', fromBeginning: true, valueFormat: 'json' },
+        autoTerminated: ['failure'],
+      }),
+    );
+    connect('cart-stream', 'success', 'dedupe-web');
+  }
   const name = 'servers' in options.shops ? SHOP_SERVERS_FLOW_NAME : SHOP_FLOW_NAME;
   return { name, settings: DEFAULT_FLOW_SETTINGS, services, processors, connections };
 }

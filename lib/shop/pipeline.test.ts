@@ -5,19 +5,22 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
+import { Kafka, logLevel } from 'kafkajs';
+import pg from 'pg';
 import { processorImplementations } from '../../engine/processors/runtimes';
 import { Engine } from '../../engine/runtime/engine';
 import { openDatabase } from '../../engine/services/warehouse/duckdb/databases';
 import { serviceImplementations } from '../../engine/services/runtimes';
 import { MARIADB, POSTGRES } from '../../engine/services/sql/testing/databases';
 import { TcpProxy } from '../../engine/services/sql/testing/tcp-proxy';
+import { kafkaTestBrokers } from '../../engine/testing/kafka-mock';
 import { until } from '../../engine/testing/until';
 import { REGIONS, type Region } from './catalog';
-import { shopFlow } from './flow';
+import { shopFlow, type ShopFlowOptions } from './flow';
 import { storeRows, type CartEvent, type OrderLine, type StoreOptions } from './generate';
-import { answerQuestions, type Answers, type Period } from './questions';
+import { answerQuestions, type Answers, type Period, type WarehouseDialect } from './questions';
 import { cartEventsTable, insertRowSql, orderLinesTable } from './regional-tables';
-import { seedServers, shopWriter, type ShopServers } from './seed-servers';
+import { prepareWarehouse, seedServers, shopWriter, warehouseOf, type ShopServers } from './seed-servers';
 import { regionFile, seedSqlite } from './seed-sqlite';
 import { quarterRange } from './time';
 import { groundTruth } from './truth';
@@ -29,7 +32,6 @@ import { groundTruth } from './truth';
  */
 const options: StoreOptions = { seed: 'pipeline-test', linesPerRegion: 6_000, end: Date.UTC(2026, 10, 20, 15) };
 const dir = mkdtempSync(path.join(tmpdir(), 'conflux-shop-'));
-let warehouse = '';
 let engine: Engine;
 let lines: OrderLine[] = [];
 let events: CartEvent[] = [];
@@ -46,19 +48,41 @@ after(async () => {
 /** Rows into a region's shop, whatever its database. */
 type Insert = (region: Region, table: 'order_lines' | 'cart_events', rows: unknown[][]) => Promise<void>;
 
-async function warehouseQuery(sql: string): Promise<Record<string, unknown>[]> {
-  const db = await openDatabase(warehouse);
-  try {
-    const connection = await db.instance.connect();
-    try {
-      return (await connection.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
-    } finally {
-      connection.closeSync();
-    }
-  } finally {
-    db.release();
-  }
+type Query = (sql: string) => Promise<Record<string, unknown>[]>;
+
+/** The warehouse a showcase loads, and how the test reads it. */
+interface Warehouse {
+  readonly target: ShopFlowOptions['warehouse'];
+  readonly dialect: WarehouseDialect;
+  readonly query: Query;
 }
+
+function duckdbWarehouse(file: string): Warehouse {
+  const query: Query = async (sql) => {
+    const db = await openDatabase(file);
+    try {
+      const connection = await db.instance.connect();
+      try {
+        return (await connection.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
+      } finally {
+        connection.closeSync();
+      }
+    } finally {
+      db.release();
+    }
+  };
+  return { target: file, dialect: 'duckdb', query };
+}
+
+async function postgresWarehouse(servers: ShopServers): Promise<Warehouse> {
+  await prepareWarehouse(servers, { reset: true });
+  const target = warehouseOf(servers);
+  const pool = new pg.Pool({ ...target, max: 2 });
+  after(() => pool.end());
+  return { target, dialect: 'postgresql', query: async (sql) => (await pool.query(sql)).rows };
+}
+
+let warehouseQuery: Query;
 
 const count = async (table: string) => Number((await warehouseQuery(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
 
@@ -101,10 +125,22 @@ function assertSameAnswers(actual: Answers, expected: Answers, label: string) {
  * `disturb` may take a database away and back); then the four answers for three periods must equal
  * the ground truth.
  */
-async function checkShowcase(flowId: string, shops: Parameters<typeof shopFlow>[0]['shops'], insert: Insert, disturb?: () => Promise<void>) {
-  warehouse = path.join(dir, `${flowId}.duckdb`);
+interface Showcase {
+  readonly flowId: string;
+  readonly shops: ShopFlowOptions['shops'];
+  readonly warehouse: Warehouse;
+  readonly insert: Insert;
+  /** Cart events from the website through Kafka: half of those the shops take meanwhile go this way. */
+  readonly stream?: { readonly brokers: string; readonly topic: string; readonly send: (events: CartEvent[]) => Promise<void> };
+  /** Taken while the flow runs its first load (a database away and back). */
+  readonly disturb?: () => Promise<void>;
+}
+
+async function checkShowcase({ flowId, shops, warehouse, insert, stream, disturb }: Showcase) {
+  warehouseQuery = warehouse.query;
   ({ lines, events } = storeRows(options));
-  const flow = { id: flowId, ...shopFlow({ warehouse, shops, cron: '* * * * * *', webhookPort: 0 }) };
+  const cartTopic = stream && { brokers: stream.brokers, topic: stream.topic };
+  const flow = { id: flowId, ...shopFlow({ warehouse: warehouse.target, shops, cron: '* * * * * *', webhookPort: 0, cartTopic }) };
   engine.load(flow);
   await engine.start(flowId);
   await disturb?.();
@@ -117,10 +153,13 @@ async function checkShowcase(flowId: string, shops: Parameters<typeof shopFlow>[
   const lastEvent = new Map(REGIONS.map((r) => [r, Math.max(0, ...events.filter((e) => e.region === r).map((e) => e.eventId))]));
   const newLines = later.lines.filter((l) => l.lineId > lastLine.get(l.region)!);
   const newEvents = later.events.filter((e) => e.eventId > lastEvent.get(e.region)!);
+  const streamed = stream ? newEvents.filter((_, i) => i % 2 === 1) : [];
+  const inShops = stream ? newEvents.filter((_, i) => i % 2 === 0) : newEvents;
   for (const region of REGIONS) {
     await insert(region, 'order_lines', newLines.filter((l) => l.region === region).map((l) => orderLinesTable(region).values(l)));
-    await insert(region, 'cart_events', newEvents.filter((e) => e.region === region).map((e) => cartEventsTable(region).values(e)));
+    await insert(region, 'cart_events', inShops.filter((e) => e.region === region).map((e) => cartEventsTable(region).values(e)));
   }
+  await stream?.send(streamed);
   lines.push(...newLines);
   events.push(...newEvents);
   await allLoaded(flowId, 30_000);
@@ -133,7 +172,7 @@ async function checkShowcase(flowId: string, shops: Parameters<typeof shopFlow>[
   for (const [label, period] of periods) {
     const expected = groundTruth(lines, events, period);
     assert.ok(expected.totalUnits > 0 && expected.cart.users > 0, `${label}: the store sold and carts changed`);
-    assertSameAnswers(await answerQuestions(warehouseQuery, period), expected, label);
+    assertSameAnswers(await answerQuestions(warehouse.query, period, warehouse.dialect), expected, label);
   }
   await engine.stop(flowId);
 }
@@ -141,18 +180,19 @@ async function checkShowcase(flowId: string, shops: Parameters<typeof shopFlow>[
 test('the shipped flow loads four differently shaped embedded shops (SQLite) into the warehouse, and the four answers match the ground truth', async () => {
   const directory = path.join(dir, 'shop');
   seedSqlite(directory, options);
-  await checkShowcase('embedded', { directory }, async (region, table, rows) => {
+  const insert: Insert = async (region, table, rows) => {
     const db = new Database(regionFile(directory, region));
     try {
-      const insert = db.prepare(insertRowSql(table === 'order_lines' ? orderLinesTable(region) : cartEventsTable(region)));
-      db.transaction(() => rows.forEach((row) => insert.run(row)))();
+      const statement = db.prepare(insertRowSql(table === 'order_lines' ? orderLinesTable(region) : cartEventsTable(region)));
+      db.transaction(() => rows.forEach((row) => statement.run(row)))();
     } finally {
       db.close();
     }
-  });
+  };
+  await checkShowcase({ flowId: 'embedded', shops: { directory }, warehouse: duckdbWarehouse(path.join(dir, 'embedded.duckdb')), insert });
 });
 
-test('the same flow over real MariaDB (Europe, Asia) and PostgreSQL (Africa, North America), MariaDB cut off and back mid-run: the answers match the ground truth', async () => {
+test('the same flow over real MariaDB (Europe, Asia) and PostgreSQL (Africa, North America) into a PostgreSQL warehouse, cart events also through Kafka, MariaDB cut off and back mid-run: the answers match the ground truth', async () => {
   const mariadb = await TcpProxy.start(MARIADB.port);
   after(() => mariadb.close());
   const seeding: ShopServers = { mysql: MARIADB, postgresql: POSTGRES, prefix: 'conflux_shop_test_' };
@@ -168,11 +208,31 @@ test('the same flow over real MariaDB (Europe, Asia) and PostgreSQL (Africa, Nor
       await writer.close();
     }
   };
-  await checkShowcase('servers', { servers }, insert, async () => {
-    // once some of Europe's rows are in, MariaDB goes away for two seconds
-    await until(() => engine.stats('servers').processors['normalize-europe'].out > 0, 30_000);
-    mariadb.cut();
-    await sleep(2_000);
-    mariadb.restore();
+  const brokers = (await kafkaTestBrokers(1)).join(',');
+  const kafka = new Kafka({ clientId: 'shop-website', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+  const producer = kafka.producer();
+  await producer.connect();
+  after(() => producer.disconnect());
+  const topic = `shop-cart-events-${Date.now()}`;
+  // the website's cart events: in the warehouse's shape, UTC, an id of the website's own
+  const send = async (sent: CartEvent[]) => {
+    const messages = sent.map((e) => ({ value: JSON.stringify({ region: e.region, event_id: `web-${e.eventId}`, customer_id: e.customerId, event_at: new Date(e.at).toISOString(), sku: e.sku, product: e.product, shade: e.shade, action: e.action }) }));
+    // sent twice, as a website retrying after a timeout would: DeduplicateRecord and the merge keep one
+    await producer.send({ topic, messages: [...messages, ...messages.slice(0, 5)] });
+  };
+  await send([]); // the topic exists before the flow subscribes
+  await checkShowcase({
+    flowId: 'servers',
+    shops: { servers },
+    warehouse: await postgresWarehouse(seeding),
+    insert,
+    stream: { brokers, topic, send },
+    disturb: async () => {
+      // once some of Europe's rows are in, MariaDB goes away for two seconds
+      await until(() => engine.stats('servers').processors['normalize-europe'].out > 0, 30_000);
+      mariadb.cut();
+      await sleep(2_000);
+      mariadb.restore();
+    },
   });
 });

@@ -2,9 +2,31 @@ import { HERO_PRODUCT, HERO_SHADES, REGION_INFO, REGIONS } from './catalog';
 
 /**
  * The executives' four questions (../shared/seed) as SQL over the warehouse the shipped flow loads
- * (DuckDB; tables `sales` and `cart_events`), and their answers in one shape, which the ground truth
- * (./truth.ts) computes from the generator's own rows without the warehouse.
+ * (tables `sales` and `cart_events`, in DuckDB or PostgreSQL), and their answers in one shape, which
+ * the ground truth (./truth.ts) computes from the generator's own rows without the warehouse.
  */
+
+/** The warehouse's SQL dialect. */
+export type WarehouseDialect = 'duckdb' | 'postgresql';
+
+/** Where the two dialects differ: calendar parts in a time zone, rounding a double, listing a group. */
+const SPELLING: Record<WarehouseDialect, { dow: (at: string, zone: string) => string; hour: (at: string, zone: string) => string; year: (at: string) => string; quarter: (at: string) => string; round2: (x: string) => string }> = {
+  duckdb: {
+    dow: (at, zone) => `dayofweek(timezone(${zone}, ${at}))`,
+    hour: (at, zone) => `hour(timezone(${zone}, ${at}))`,
+    year: (at) => `year(timezone('UTC', ${at}))`,
+    quarter: (at) => `quarter(timezone('UTC', ${at}))`,
+    round2: (x) => `ROUND(${x}, 2)`,
+  },
+  postgresql: {
+    dow: (at, zone) => `EXTRACT(DOW FROM ${at} AT TIME ZONE ${zone})::int`,
+    hour: (at, zone) => `EXTRACT(HOUR FROM ${at} AT TIME ZONE ${zone})::int`,
+    year: (at) => `EXTRACT(YEAR FROM ${at} AT TIME ZONE 'UTC')::int`,
+    quarter: (at) => `EXTRACT(QUARTER FROM ${at} AT TIME ZONE 'UTC')::int`,
+    // round(double precision, int) does not exist in PostgreSQL
+    round2: (x) => `ROUND((${x})::numeric, 2)`,
+  },
+};
 
 /** A period of the calendar, [from, to) in ms (UTC); undefined bounds are open. */
 export interface Period {
@@ -36,8 +58,9 @@ function within(column: string, { from, to }: Period): string {
 }
 
 /** The SQL of each question for a period: what the Questions page runs and shows beside each chart. */
-export function questionSql(period: Period) {
+export function questionSql(period: Period, dialect: WarehouseDialect = 'duckdb') {
   const { sales, cart } = WAREHOUSE_TABLES;
+  const say = SPELLING[dialect];
   return {
     shades: `SELECT shade, SUM(quantity) AS units
 FROM ${sales}
@@ -45,21 +68,21 @@ WHERE ${HERO}
   AND ${within('ordered_at', period)}
 GROUP BY shade
 ORDER BY shade`,
-    regions: `SELECT region, SUM(quantity) AS units, ROUND(SUM(revenue_usd), 2) AS revenue_usd
+    regions: `SELECT region, SUM(quantity) AS units, ${say.round2('SUM(revenue_usd)')} AS revenue_usd
 FROM ${sales}
 WHERE category = 'foundation'
   AND ${within('ordered_at', period)}
 GROUP BY region
 ORDER BY units DESC, region`,
-    heat: `SELECT 'utc' AS clock, dayofweek(timezone('UTC', ordered_at)) AS dow, hour(timezone('UTC', ordered_at)) AS hour, SUM(quantity) AS units
+    heat: `SELECT 'utc' AS clock, ${say.dow('ordered_at', "'UTC'")} AS dow, ${say.hour('ordered_at', "'UTC'")} AS hour, SUM(quantity) AS units
 FROM ${sales}
 WHERE ${HERO} AND ${within('ordered_at', period)}
-GROUP BY ALL
+GROUP BY 1, 2, 3
 UNION ALL
-SELECT 'local', dayofweek(timezone(zone, ordered_at)), hour(timezone(zone, ordered_at)), SUM(quantity)
+SELECT 'local', ${say.dow('ordered_at', 'zone')}, ${say.hour('ordered_at', 'zone')}, SUM(quantity)
 FROM ${sales} JOIN ${REGION_ZONES} USING (region)
 WHERE ${HERO} AND ${within('ordered_at', period)}
-GROUP BY ALL`,
+GROUP BY 1, 2, 3`,
     cart: `WITH hero AS (SELECT * FROM ${cart} WHERE ${HERO}),
 removed AS (
   SELECT r.region, r.customer_id, r.shade, r.event_at
@@ -82,15 +105,18 @@ GROUP BY region
 ORDER BY region`;
 
 /** The quarters (UTC) the warehouse has sales in, newest first. */
-export const QUARTERS_SQL = `SELECT DISTINCT year(timezone('UTC', ordered_at)) || '-Q' || quarter(timezone('UTC', ordered_at)) AS quarter
+export const quartersSql = (dialect: WarehouseDialect = 'duckdb') => {
+  const { year, quarter } = SPELLING[dialect];
+  return `SELECT DISTINCT ${year('ordered_at')} || '-Q' || ${quarter('ordered_at')} AS quarter
 FROM ${WAREHOUSE_TABLES.sales}
 ORDER BY quarter DESC`;
+};
 
 type Query = (sql: string) => Promise<Record<string, unknown>[]>;
 
 /** Run the four questions against a warehouse (`query` answers rows as JSON values). */
-export async function answerQuestions(query: Query, period: Period): Promise<Answers> {
-  const sql = questionSql(period);
+export async function answerQuestions(query: Query, period: Period, dialect: WarehouseDialect = 'duckdb'): Promise<Answers> {
+  const sql = questionSql(period, dialect);
   const [shadeRows, regionRows, heatRows, cartRows] = await Promise.all([query(sql.shades), query(sql.regions), query(sql.heat), query(sql.cart)]);
   const units = new Map(shadeRows.map((r) => [String(r.shade), Number(r.units)]));
   const shades = [...HERO_SHADES].sort().map((shade) => ({ shade, units: units.get(shade) ?? 0 }));

@@ -23,6 +23,23 @@ export interface ShopServers {
 
 export const shopDatabase = (servers: Pick<ShopServers, 'prefix'>, region: Region) => `${servers.prefix ?? 'shop_'}${region.replace('-', '_')}`;
 
+/** The warehouse of the servers' version: a database beside the shops on the PostgreSQL server. */
+export const warehouseOf = (servers: ShopServers) => ({ ...servers.postgresql, database: `${servers.prefix ?? 'shop_'}warehouse` });
+
+/** Create the warehouse database when missing; `reset` empties it (its tables are the flow's to make). */
+export async function prepareWarehouse(servers: ShopServers, { reset = false } = {}): Promise<void> {
+  const { database, ...address } = warehouseOf(servers);
+  await ensurePostgresDatabase(address, database);
+  if (!reset) return;
+  const client = new pg.Client({ ...address, database });
+  await client.connect();
+  try {
+    await client.query('DROP TABLE IF EXISTS sales, cart_events');
+  } finally {
+    await client.end();
+  }
+}
+
 /** Rows per INSERT: well under PostgreSQL's 65,535 parameters and MariaDB's packet size. */
 const BATCH = 2_000;
 
@@ -95,15 +112,20 @@ async function mysqlWriter(address: ServerAddress, database: string): Promise<Wr
   };
 }
 
-async function postgresWriter(address: ServerAddress, database: string): Promise<Writer> {
+async function ensurePostgresDatabase(address: ServerAddress, database: string): Promise<void> {
   const admin = new pg.Client({ ...address, database: 'postgres' });
   await admin.connect();
   try {
     const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    // 42P04: it exists; 23505: created by someone else at the same moment
     if (!rowCount) await admin.query(`CREATE DATABASE "${database}"`).catch((e: { code?: string }) => (['42P04', '23505'].includes(e.code ?? '') ? undefined : Promise.reject(e)));
   } finally {
     await admin.end();
   }
+}
+
+async function postgresWriter(address: ServerAddress, database: string): Promise<Writer> {
+  await ensurePostgresDatabase(address, database);
   const client = new pg.Client({ ...address, database });
   await client.connect();
   return {

@@ -2,7 +2,9 @@
  * Differential test of the JSONata fast path: for every expression in the corpus and every input,
  * the compiled closure must give jsonata's own answer (deep equality, same key order; objects are
  * plain where jsonata's are null-prototype, see compileObject), or BAIL, in which case the engine's answer is the interpreter's by construction. Where
- * jsonata throws, the fast path must bail (it never throws).
+ * jsonata throws, the fast path must bail (it never throws). Every answer is also held to the
+ * identity rule (checkOwnership): results belong to the caller, so no object in one is a shared
+ * constant or shared with another evaluation's result.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +12,7 @@ import { inspect } from 'node:util';
 import jsonata from 'jsonata';
 import { BAIL, compileFast, type FunctionSpec, type NativeFunction } from './compile';
 import { EXTENSIONS } from './jsonata';
+import { formatIso, MAX_FOUR_DIGIT_YEAR_MILLIS, MIN_FOUR_DIGIT_YEAR_MILLIS, parseIso } from './compile/iso';
 
 // --- Functions -------------------------------------------------------------------------------------
 
@@ -226,6 +229,40 @@ const DETERMINISTIC: readonly string[] = [
   // fn.boolean of arrays (conditions, and/or, $boolean, $not, $filter): one item decides, several if any is true, none is false
   '$split(name, "") ? 1 : 0', '[] or false', '$keys($) and true', '$boolean([0, ""])', '$not([[]])', '$boolean([x])', '$boolean($split(s, "l"))',
   '$boolean([qty, price])', '$boolean([[0], [""]])', '$not($map(items, function($v) { $v }))',
+  // constructors of literals where their value is only read: one shared frozen constant (compileRead)
+  '$count([1, 2, 3])', '$count([[1, 2], {"a": 1}])', '$sum([1, 2.5])', '$max([3, 1])', '$min([3, 1])', '$average([1, 2])', '$sum([1, "2"])',
+  '$join(["a", "b", "c"], "-")', '$join(["a", 1])', '$keys({"b": 1, "a": {"c": 2}, "1": 0})', '$keys([{"a": 1}, {"b": [1]}])', '$exists({"a": 1})', '$exists([])',
+  '$count($keys({"a": 1, "b": 2}))', '$merge([{"a": 1}, {"b": 2, "a": 3}])', '$merge({"a": "x"})', '$merge([{"a": 1}, 2])', '$merge([])',
+  '{"a": 1} = {"a": 1}', 'v = {"k": 1}', '{"k": 1} != w', '[1, [2]] = [1, [2]]', '[1, [2]] != [1, [2, 3]]', 'items = [1, 2, 3]',
+  '{"a": 1} ? "yes" : "no"', '{} ? 1 : 2', '[] ? 1 : 2', '[[]] ? 1 : 2', '[0, ""] ? 1 : 2', '[] and true', '[0] or false', '{"a": 1} and x',
+  '$boolean({"a": 1})', '$boolean({})', '$not([])', '$boolean([[], {}])', '$not([0])', '$boolean([{"a": 1}])',
+  // ... and where it escapes into the result: built anew every time (and the identity check in the harness)
+  '{"a": {"b": 1}}', '[{"a": 1}, [1, 2]]', '{"a": [1, {"b": [2]}], "c": {}}', '{"k": {"a": 1} = {"a": 1}, "o": {"a": 1}}', '[[1], [1]]',
+  '$merge([{"a": {"b": 1}}, {"c": [2]}])', '$merge({"a": [1, 2]})', '{"m": $merge([{"a": {"b": 1}}]), "n": $merge([{"a": {"b": 1}}])}',
+  '{"a": 1} ?: 2', 'x ? {"a": [1]} : [{"b": 1}]', '({"a": 1}; {"b": [1]})', '[{"a": 1}, {"a": 1}]',
+  // $lookup in an object constructor of literals: a Map of its own keys; object and array values built anew
+  '$lookup({"Widget": 1, "Mississippi": [1, 2], "": {"e": true}, "hello": null}, name)', '$lookup({"asia": {"rate": 2}, "europe": 1.08}, region)',
+  '$lookup({"1": "one", "b": 2}, $string(qty))', '$lookup({"a": 1}, "__proto__")', '$lookup({"a": 1}, "hasOwnProperty")', '$lookup({}, region)',
+  '$lookup({"a": 1}, name)', '$lookup({"a": 1, "b": {"c": [1, {"d": 2}]}}, "b")', '$lookup({"x": 1}, s)', '$lookup({"x": 1}, flag)', '$lookup({"x": 1}, n)',
+  '{"r": $lookup({"x": {"y": [1]}}, "x"), "s": $lookup({"x": {"y": [1]}}, "x")}', '[$lookup({"x": [1, 2]}, "x"), $lookup({"x": [1, 2]}, "x")]',
+  '$lookup({"asia": 2, "europe": 1.08}, region) * qty', '$lookup([{"a": 1}, {"a": 2}], "a")', '$lookup({"k": qty}, "k")',
+  // registered functions: constructors of literals taken as is are shared and frozen (results must be primitives)
+  '$same({"a": 1})', '$nosig({"a": 1}, [1])', '$first([{"a": 1}])', '$first([[1], 2])', '$shape({"a": 1})', '$four({"a": 1}, [1], 2, {"b": [1]})',
+  '$wrap([{"a": 1}])', '$grow([{"a": 1}])', '$label({"a": 1})', '$twice({"a": 1})', '$arity({"a": [1]}, [[2]])',
+  // repeated subexpressions: computed once per evaluation when primitive (repeated.ts); objects and arrays anew
+  '{"a": $number(s), "b": $number(s) * 2, "c": $number(s)}', '[$string(qty), $string(qty) & "x"]', '$uppercase(name) & $uppercase(name)',
+  '{"x": $split(name, "s"), "y": $split(name, "s")}', '{"m": $match(s, /l/), "n": $match(s, /l/)}', '[$match(s, /l/), $match(s, /l/)]', 'qty * price + qty * price',
+  '$map(items, function($v) { $string($v) & $string($v) })', '$string(qty) & $count($map(items, function($v) { $string(qty) }))', '$twice(qty) + $twice(qty)',
+  '$sum($map(items, function($v) { $v * 2 })) + $sum($map(items, function($v) { $v * 2 }))', 'x ? $number(s) : $number(s) + 1', '$lookup({"a": 1}, name) & $lookup({"a": 1}, name)',
+  '$contains(name, /w/) = $contains(name, /w/i)', '$replace(s, /l/, "L") & $replace(s, /l/i, "L") & $replace(s, /L/, "L")', '$number(s) + $number(s) + $number(qty)',
+  '{"a": $keys(v), "b": $keys(v)}', '{"a": qty > 1 ? "x" : "y", "b": qty > 1 ? "x" : "y"}', '{"a": -qty, "b": -qty}', '{"a": [qty], "b": [qty]}', '$string($i) & $string($i)',
+  '{"a": $fromMillis($toMillis(stamp)), "b": $fromMillis($toMillis(stamp))}', '$exists(missing) ? $number(missing) : $number(missing)',
+  // $toMillis and $fromMillis without pictures: the usual ISO forms by arithmetic (iso.ts), the rest by Date
+  '$toMillis("2026-02-29T00:00:00Z")', '$toMillis("2024-02-29T23:59:59.9-00:30")', '$toMillis("2026-04-08T24:00:00Z")', '$toMillis("2026-04-31")',
+  '$toMillis("0000-01-01T00:00:00Z")', '$toMillis("0099-12-31T23:59:59.999+23:59")', '$toMillis("9999-12-31T23:59:59.999Z")', '$toMillis("2026-04-08T21:27:38.12345Z")',
+  '$toMillis("2026-04-08T21:27:38+29:00")', '$toMillis("2026-04-08T21:27:38+0200")', '$toMillis("2026-04-08T21:27")', '$toMillis("2026-04-08T21:27:38.Z")',
+  '$toMillis("2026-00-08")', '$toMillis("2026-04-00")', '$toMillis("1969-12-31T23:59:59.999Z")', '$toMillis("1970-01-01T00:00:00+00:00")', '$toMillis("")',
+  '$fromMillis(-62167219200000)', '$fromMillis(-62167219200001)', '$fromMillis(253402300799999)', '$fromMillis(-0.5)', '$fromMillis(951782400000)', '$fromMillis(-1e-9)',
 ];
 
 const between = (low: number, high: number): Check => (actual) => {
@@ -374,6 +411,7 @@ const INPUTS: readonly (readonly [string, unknown])[] = [
     a: { _jsonata_function: true, b: 1 }, v: { _jsonata_lambda: true }, x: { _jsonata_function: true },
     items: [{ _jsonata_function: true }, 1], lines: [{ _jsonata_lambda: true, price: 1 }, { price: 2 }], objs: { _jsonata_function: true },
   }],
+  ['a jsonata function look-alike as the input', { _jsonata_function: true, qty: 2, price: 3, name: 'Widget', s: 'hello' }],
   ['number input', 5],
   ['string input', 'text'],
   ['boolean input', true],
@@ -548,6 +586,34 @@ function asFastPathBuildsObjects(value: unknown): unknown {
   return plain;
 }
 
+/** Every object and array in a value, at any depth, with how many times it occurs there. */
+function objectsIn(value: unknown, found = new Map<object, number>()): Map<object, number> {
+  if (value === null || typeof value !== 'object') return found;
+  const seen = found.get(value);
+  found.set(value, (seen ?? 0) + 1);
+  if (seen === undefined) for (const item of Object.values(value)) objectsIn(item, found);
+  return found;
+}
+
+/**
+ * The identity rule: a result belongs to its caller, who may change it (records are mutable
+ * downstream). Every object or array in it that does not come from the input or the bindings is
+ * new to this evaluation: not frozen (shared constants are), not in the result of another
+ * evaluation (`second`: the same input, evaluated again), and in two places of the result only
+ * where jsonata's result has one in two places too (`$map(["a"], function($v, $i, $a) { $a })`).
+ */
+function checkOwnership(first: unknown, second: unknown, interpreted: Outcome, input: unknown, bindings: Bindings, where: string): void {
+  const given = objectsIn(bindings, objectsIn(input));
+  const again = objectsIn(second);
+  const repeats = (value: unknown) => [...objectsIn(value)].filter(([made, count]) => !given.has(made) && count > 1).map(([, count]) => count).sort();
+  for (const [made] of objectsIn(first)) {
+    if (given.has(made)) continue;
+    assert.ok(!Object.isFrozen(made), `${where}: a shared constant reached the result: ${inspect(made)}`);
+    assert.ok(!again.has(made), `${where}: two evaluations share an object: ${inspect(made)}`);
+  }
+  if ('value' in interpreted) assert.deepEqual(repeats(first), repeats(interpreted.value), `${where}: objects in two places of the result`);
+}
+
 const describeCase = (source: string, inputName: string, bindings: Bindings) =>
   `${source}  on ${inputName}  with ${JSON.stringify(bindings)}`;
 
@@ -569,6 +635,7 @@ async function runDifferential(source: string, check: Check | undefined, tally: 
       }
       tally.compared += 1;
       assert.ok('value' in expected, `${where}: jsonata throws ${'error' in expected ? expected.error : ''} but the fast path returned ${inspect(actual)}`);
+      checkOwnership(actual, fast(input, bindings), interpreted, input, bindings, where);
       if (check) {
         check(actual, expected.value, input, bindings);
       } else {
@@ -697,6 +764,83 @@ describe('compileFast', () => {
           assert.equal(fast?.({ ms }, {}), expected, `${source} at ${ms}`);
         }
       }
+    }
+  });
+
+  test('a constructor of literals is shared only where nothing can keep it: results never share an object', () => {
+    const evaluate = (source: string, input: unknown = { name: 'Widget', region: 'asia' }) => {
+      const fast = compileFast(jsonata(source).ast(), FUNCTIONS);
+      assert.ok(fast, source);
+      return fast(input, {}) as Record<string, unknown>;
+    };
+    const cases: [string, string][] = [['{"a": {"b": 1}}', 'a'], ['$lookup({"x": {"b": {"c": 1}}, "y": 2}, "x")', 'b'], ['$merge([{"a": {"b": 1}}, {"c": 2}])', 'a'], ['{"o": {"a": 1}, "k": {"a": 1} = {"a": 1}}', 'o']];
+    for (const [source, key] of cases) {
+      const first = evaluate(source);
+      const second = evaluate(source);
+      assert.notEqual(first, second, `${source}: a new object per evaluation`);
+      const inner = first[key] as Record<string, unknown>;
+      assert.ok(typeof inner === 'object' && !Object.isFrozen(inner) && !Object.isFrozen(first), `${source}: not a shared constant`);
+      assert.notEqual(inner, second[key], `${source}: inner objects too`);
+      inner.changed = true; // the caller owns the result: a later evaluation is unaffected
+      assert.deepEqual(evaluate(source), second, source);
+    }
+    const twice = evaluate('{"r": $lookup({"x": [1, 2]}, "x"), "s": $lookup({"x": [1, 2]}, "x")}');
+    assert.deepEqual(twice, { r: [1, 2], s: [1, 2] });
+    assert.notEqual(twice.r, twice.s, 'two places of one result, two arrays');
+    const keys = evaluate('$keys({"b": 1, "a": 2})') as unknown as string[];
+    keys.push('z');
+    assert.deepEqual([...(evaluate('$keys({"b": 1, "a": 2})') as unknown as string[])], ['b', 'a'], 'a result made from a shared constant is new');
+    assert.equal(evaluate('$lookup({"asia": 2, "europe": 1.08}, region)'), 2);
+    assert.equal(evaluate('$lookup({"asia": 2}, "constructor")'), undefined, 'own keys only, as jsonata\'s null-prototype object');
+  });
+
+  test('$fromMillis() and $toMillis() without pictures: iso.ts gives what Date gives, or leaves the text to it', async () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+    const span = MAX_FOUR_DIGIT_YEAR_MILLIS - MIN_FOUR_DIGIT_YEAR_MILLIS;
+    const instants: number[] = [0, -0, -0.5, 0.5, -1, MIN_FOUR_DIGIT_YEAR_MILLIS, MIN_FOUR_DIGIT_YEAR_MILLIS - 1, MIN_FOUR_DIGIT_YEAR_MILLIS - 0.5,
+      MAX_FOUR_DIGIT_YEAR_MILLIS, MAX_FOUR_DIGIT_YEAR_MILLIS + 1, MAX_FOUR_DIGIT_YEAR_MILLIS + 0.5, NaN, Infinity, -Infinity, 8.64e15, -8.64e15, 951_782_400_000, 951_868_799_999];
+    for (let i = 0; i < 100_000; i++) instants.push(MIN_FOUR_DIGIT_YEAR_MILLIS + Math.floor(random() * span) + (i % 5 === 0 ? random() - 0.5 : 0));
+    for (let at = Date.UTC(2026, 0, 1), i = 0; i < 20_000; i++) instants.push((at += Math.floor(random() * 3) * Math.floor(random() * 90_000_000)));
+    for (const millis of instants) {
+      const time = Math.trunc(millis);
+      const inRange = time >= MIN_FOUR_DIGIT_YEAR_MILLIS && time <= MAX_FOUR_DIGIT_YEAR_MILLIS;
+      assert.equal(formatIso(millis), inRange ? new Date(millis).toISOString() : undefined, `formatIso(${millis})`);
+    }
+    const two = (low: number, high: number) => String(low + Math.floor(random() * (high - low + 1))).padStart(2, '0');
+    const texts: string[] = ['', '2026', '2026-04', '2026-04-08', '2026-04-08T', '2026-04-08T21:27:38', '2026-04-08T21:27:38Z', '2026-04-08T21:27:38.Z', '2026-04-08 21:27:38Z'];
+    for (let i = 0; i < 100_000; i++) {
+      const year = pick(['0000', '0001', '0099', '0100', '1900', '1970', '1969', '2000', '2024', '2026', '2100', '9999', String(Math.floor(random() * 10_000)).padStart(4, '0')]);
+      const date = `${year}-${two(0, 13)}-${two(0, 32)}`;
+      const time = pick(['', `T${two(0, 25)}:${two(0, 60)}:${two(0, 60)}`, `T${two(0, 23)}:${two(0, 59)}:${two(0, 59)}`]);
+      const fraction = time === '' ? '' : pick(['', '', '.', `.${Math.floor(random() * 100_000)}`.slice(0, 1 + Math.ceil(random() * 5))]);
+      const zone = pick(['', 'Z', 'Z', `+${two(0, 29)}:${two(0, 59)}`, `-${two(0, 23)}:${two(0, 59)}`, `+${two(0, 23)}${two(0, 59)}`, `-${two(0, 23)}:${two(0, 60)}`, 'z', '+1:00']);
+      texts.push(date + time + fraction + zone);
+    }
+    const JSONATA_ISO_8601 = /^\d{4}(-[01]\d)?(-[0-3]\d)?(T[0-2]\d:[0-5]\d:[0-5]\d)?(\.\d+)?([+-][0-2]\d:?[0-5]\d|Z)?$/;
+    let read = 0;
+    for (const text of [...texts, ...texts.slice(0, 1000).reverse()]) {
+      const millis = parseIso(text);
+      if (millis === undefined) continue;
+      read++;
+      assert.ok(JSONATA_ISO_8601.test(text), `${text} is read, but jsonata refuses it`);
+      assert.ok(Object.is(millis, Date.parse(text)), `parseIso(${text}) = ${millis}, Date.parse: ${Date.parse(text)}`);
+    }
+    assert.ok(read > texts.length / 5, `the usual forms are read by arithmetic (${read} of ${texts.length})`);
+    // and through compileFast, against jsonata's interpreter
+    const toMillis = compileFast(jsonata('$toMillis(s)').ast(), FUNCTIONS);
+    const fromMillis = compileFast(jsonata('$fromMillis(t)').ast(), FUNCTIONS);
+    const interpretTo = interpreterFor('$toMillis(s)');
+    const interpretFrom = interpreterFor('$fromMillis(t)');
+    for (let i = 0; i < 1500; i++) {
+      const s = texts[i * 60];
+      const expected = await interpretTo.evaluate({ s }).catch(() => BAIL);
+      const actual = toMillis?.({ s }, {});
+      if (actual !== BAIL) assert.ok(Object.is(actual, expected), `$toMillis("${s}"): ${String(actual)}, jsonata: ${String(expected)}`);
+      const t = instants[i * 70];
+      const formatted = fromMillis?.({ t }, {});
+      if (formatted !== BAIL) assert.equal(formatted, await interpretFrom.evaluate({ t }), `$fromMillis(${t})`);
     }
   });
 

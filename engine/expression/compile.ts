@@ -22,8 +22,14 @@
  *
  * Assumes the jsonata instance has no variables set with `assign()` and registered functions do not
  * use `this` (jsonata passes an internal focus object; the fast path passes undefined) and do not
- * mutate their arguments from sloppy-mode code (a literal array argument is a shared frozen constant,
- * see compileRegisteredCall; strict-mode mutation throws and bails).
+ * mutate their arguments from sloppy-mode code (a literal array or object argument is a shared
+ * frozen constant, see compileRegisteredCall; strict-mode mutation throws and bails).
+ *
+ * Results belong to the caller (records are mutable downstream): every object or array in one that
+ * does not come from the input or the bindings is new to that evaluation. Constructors of literals
+ * are shared constants only where their value is read and nothing made from it can hold it
+ * (compileRead in constructors.ts, the $lookup table in builtins.ts); a repeated subexpression's
+ * value is reused within an evaluation only when it is a primitive (repeated.ts).
  *
  * Layout (engine/expression/compile/): ast.ts (node shapes, compile context), values.ts (bail, data
  * and binding reads, sequences, casting rules), names.ts (literals, variables, paths), sequences.ts
@@ -31,16 +37,20 @@
  * constructors.ts (arrays, objects), calls.ts (registered functions), signature.ts (signature
  * validation), builtins.ts (built-in functions, clock), regex.ts (regex literals), datetime.ts
  * (pictures), objects.ts ($keys, $merge), lambda.ts (function literals, $map, $filter), node.ts
- * (dispatch).
+ * (dispatch), iso.ts (ISO 8601 text and epoch milliseconds by arithmetic), repeated.ts
+ * (subexpressions written more than once, computed once per evaluation).
  *
  * Speed notes: V8 shares type feedback among all closures made from one function literal, so the
  * hot shapes get literals of their own (per operator, per object size, per call arity) rather than
- * one generic closure with a loop or an operator table; see the module comments.
+ * one generic closure with a loop or an operator table; see the module comments. Work that does not
+ * depend on the record is done once: constant tables (`$lookup({"EUR": 1.08, …}, currency)` is a
+ * Map#get), the input's checks (once per evaluation, see lookupInputField), repeated subexpressions.
  */
 import { asNode, isNotInSubset, type Evaluator } from './compile/ast';
 import { Clock } from './compile/builtins';
 import { createContext } from './compile/node';
-import { isBailSignal } from './compile/values';
+import { Evaluation, findRepeated } from './compile/repeated';
+import { isBailSignal, isPlainInput } from './compile/values';
 
 export interface FastExpression {
   /** Evaluate synchronously; returns BAIL when this input needs the real interpreter (e.g. a path met an array). */
@@ -70,23 +80,36 @@ export function compileFast(
   functions: Readonly<Record<string, NativeFunction | FunctionSpec>>,
 ): FastExpression | undefined {
   const clock = new Clock();
+  const evaluation = new Evaluation();
   let root: Evaluator;
   try {
-    const context = createContext({ functions, clock });
+    const context = createContext({ functions, clock, evaluation, repeated: findRepeated(ast, functions) });
     root = context.compile(asNode(ast));
   } catch (error) {
     if (isNotInSubset(error)) return undefined;
     throw error;
   }
-  // jsonata wraps an array input in an outer sequence and maps paths over it: not mirrored.
+  if (evaluation.used) {
+    const inner = root;
+    root = (input, bindings) => {
+      const previous = evaluation.begin();
+      try {
+        return inner(input, bindings);
+      } finally {
+        evaluation.token = previous;
+      }
+    };
+  }
+  // jsonata wraps an array input in an outer sequence and maps paths over it: not mirrored; nor
+  // paths into an input that is one of its function records. Checked here once (see lookupInputField).
   if (clock.used) {
     return (input, bindings) => {
-      if (Array.isArray(input)) return BAIL;
+      if (!isPlainInput(input)) return BAIL;
       clock.reset();
       return run(root, input, bindings ?? NO_BINDINGS);
     };
   }
-  return (input, bindings) => (Array.isArray(input) ? BAIL : run(root, input, bindings ?? NO_BINDINGS));
+  return (input, bindings) => (isPlainInput(input) ? run(root, input, bindings ?? NO_BINDINGS) : BAIL);
 }
 
 function run(root: Evaluator, input: unknown, bindings: Readonly<Record<string, unknown>>): unknown {

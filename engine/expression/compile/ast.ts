@@ -4,8 +4,14 @@
  */
 import type { FunctionSpec, NativeFunction } from '../compile';
 import type { Clock } from './builtins';
+import type { Evaluation } from './repeated';
 
 export type Bindings = Readonly<Record<string, unknown>>;
+/**
+ * A compiled node. `input` is always the expression's input, at any depth (every construct of the
+ * subset evaluates its parts against the same context: paths are name steps, function literals'
+ * bodies see the context they were written in); compileFast has checked it (see lookupInputField).
+ */
 export type Evaluator = (input: unknown, bindings: Bindings) => unknown;
 
 /** jsonata's AST, loosely typed: only the fields the subset reads. */
@@ -34,6 +40,10 @@ export interface CompileContext {
   readonly functions: Readonly<Record<string, NativeFunction | FunctionSpec>>;
   /** One timestamp per evaluation for $now()/$millis(); `used` tells the wrapper to reset it. */
   readonly clock: Clock;
+  /** Nodes that occur more than once (repeated.ts): node -> the key equal nodes share. */
+  readonly repeated: ReadonlyMap<AstNode, string>;
+  /** The running evaluation, for repeated nodes' reuse; `used` tells the wrapper to track it. */
+  readonly evaluation: Evaluation;
   /** The parameters of the function literals around the node being compiled: name -> reader (lambda.ts). */
   readonly scope: ReadonlyMap<string, Evaluator>;
   /** Compile a child node (the dispatcher, handed down so the modules do not import each other in a cycle). */
@@ -82,20 +92,16 @@ export function asNode(value: unknown): AstNode {
 
 /** The node, if it has no properties beyond those the subset understands for `kind`. */
 export function expectShape(node: AstNode, kind: string): AstNode {
-  const allowed = ALLOWED_KEYS[kind];
-  for (const key of Object.keys(node)) if (!allowed.has(key)) notInSubset();
+  if (!hasShape(node, kind)) notInSubset();
   return node;
+}
+
+/** Whether the node has no properties beyond those the subset understands for `kind` (see expectShape). */
+export function hasShape(node: AstNode, kind: string): boolean {
+  const allowed = ALLOWED_KEYS[kind];
+  for (const key of Object.keys(node)) if (!allowed.has(key)) return false;
+  return true;
 }
 
 /** `number`, `string` and `value` (true/false/null) nodes: never undefined, never an array. */
 export const isLiteral = (node: AstNode): boolean => node.type === 'number' || node.type === 'string' || node.type === 'value';
-
-/** An array constructor made only of literals (`["a", 1, null]`), checked for shape. */
-export function isLiteralArray(node: AstNode): boolean {
-  if (node.type !== 'unary' || node.value !== '[') return false;
-  const expressions = expectShape(node, 'array').expressions ?? notInSubset();
-  return expressions.every((item) => isLiteral(item) && expectShape(item, 'literal'));
-}
-
-/** The values of a literal-only array constructor (see isLiteralArray). */
-export const literalArrayValues = (node: AstNode): unknown[] => (node.expressions ?? notInSubset()).map((item) => item.value);

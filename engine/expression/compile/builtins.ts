@@ -2,7 +2,9 @@
  * jsonata built-in functions whose semantics are mirrored exactly, and the per-evaluation clock.
  */
 import { notInSubset, type AstNode, type CompileContext, type Evaluator } from './ast';
+import { sharedConstant } from './constructors';
 import { compileDateTimeCall } from './datetime';
+import { formatIso, parseIso } from './iso';
 import { compileHigherOrderCall } from './lambda';
 import { keys, merge } from './objects';
 import { compileRegexCall } from './regex';
@@ -16,6 +18,11 @@ interface Builtin {
   readonly maxArgs: number;
   /** The first argument is taken whole: a path there may meet arrays (see compileSequenceRead). */
   readonly readsArrays?: boolean;
+  /**
+   * The first argument may be a constructor of literals shared by every evaluation (see compileRead)
+   * when this holds of its value: the result never holds that value or any part of it.
+   */
+  readonly sharesConstant?: (value: unknown) => boolean;
   readonly make: (clock: Clock) => BuiltinFunction;
 }
 
@@ -34,11 +41,36 @@ export function compileBuiltinCall(name: string, argNodes: readonly AstNode[], c
   return (input, bindings) => unwrapSequence(call(input, bindings));
 }
 
-/** The forms compiled by their own modules: regex literals, function literals, date-time pictures. */
+/** The forms compiled by their own modules: regex literals, function literals, date-time pictures; $lookup in a constant table. */
 function compileSpecialCall(name: string, argNodes: readonly AstNode[], context: CompileContext): Evaluator | undefined {
   return compileRegexCall(name, argNodes, context)
     ?? compileHigherOrderCall(name, argNodes, context)
-    ?? compileDateTimeCall(name, argNodes, context);
+    ?? compileDateTimeCall(name, argNodes, context)
+    ?? compileTableLookup(name, argNodes, context);
+}
+
+/**
+ * `$lookup({"EUR": 1.08, "USD": 1, …}, key)`: an object constructor of literals (see constantValue)
+ * is read once into a Map of its keys, so a call is one Map#get, not a new object and a property
+ * search. fn.lookup finds own keys only (jsonata's object is null-prototype: "constructor" is not
+ * found), which is what the Map holds. A value that is an object or an array goes into the result,
+ * so it is built anew on every call (the entry holds the constructor's compiled evaluator).
+ */
+function compileTableLookup(name: string, argNodes: readonly AstNode[], context: CompileContext): Evaluator | undefined {
+  if (name !== 'lookup' || argNodes.length !== 2 || argNodes[0].type !== 'unary' || argNodes[0].value !== '{') return undefined;
+  const table = sharedConstant(argNodes[0]);
+  if (table === undefined) return undefined;
+  const entries = new Map<string, unknown>();
+  for (const [key, valueNode] of argNodes[0].lhs as readonly (readonly [AstNode, AstNode])[]) {
+    const value = (table.value as Record<string, unknown>)[key.value as string];
+    entries.set(key.value as string, typeof value === 'object' && value !== null ? context.compile(valueNode) : value);
+  }
+  const key = context.compile(argNodes[1]);
+  return (input, bindings) => {
+    if (isBound(bindings, name)) bail();
+    const entry = entries.get(requiredString(key(input, bindings)));
+    return typeof entry === 'function' ? (entry as Evaluator)(input, bindings) : entry;
+  };
 }
 
 function compileTableCall(name: string, argNodes: readonly AstNode[], context: CompileContext): Evaluator {
@@ -46,8 +78,7 @@ function compileTableCall(name: string, argNodes: readonly AstNode[], context: C
   const arity = argNodes.length;
   if (arity < builtin.minArgs || arity > builtin.maxArgs) notInSubset();
   const fn = builtin.make(context.clock);
-  const [e0, e1, e2, e3] = argNodes.map((arg, index) =>
-    index === 0 && builtin.readsArrays ? compileSequenceRead(arg, context) : context.compile(arg));
+  const [e0, e1, e2, e3] = argNodes.map((arg, index) => (index === 0 ? compileFirstArgument(builtin, arg, context) : context.compile(arg)));
   switch (arity) {
     case 0:
       return (_input, bindings) => (isBound(bindings, name) ? bail() : fn());
@@ -77,10 +108,30 @@ function compileTableCall(name: string, argNodes: readonly AstNode[], context: C
   }
 }
 
+function compileFirstArgument(builtin: Builtin, node: AstNode, context: CompileContext): Evaluator {
+  const read = builtin.readsArrays ? compileSequenceRead : (arg: AstNode, within: CompileContext) => within.compile(arg);
+  const shares = builtin.sharesConstant;
+  if (shares === undefined) return read(node, context);
+  const constant = sharedConstant(node);
+  if (constant === undefined || !shares(constant.value)) return read(node, context);
+  const value = constant.value;
+  return () => value;
+}
+
+const always = () => true;
 const unary = (fn: (value: unknown) => unknown): Builtin => ({ minArgs: 1, maxArgs: 1, make: () => fn });
+/** A one-argument built-in whose result holds nothing of its argument: numbers, strings, booleans. */
+const reading = (fn: (value: unknown) => unknown): Builtin => ({ ...unary(fn), sharesConstant: always });
 const fixed = (minArgs: number, maxArgs: number, fn: BuiltinFunction): Builtin => ({ minArgs, maxArgs, make: () => fn });
 /** A one-argument built-in that takes its argument whole (an array from a path included). */
 const whole = (fn: (value: unknown) => unknown): Builtin => ({ minArgs: 1, maxArgs: 1, readsArrays: true, make: () => fn });
+/** The same, for results that hold nothing of the argument (counts, sums, keys, booleans). */
+const wholeReading = (fn: (value: unknown) => unknown): Builtin => ({ ...whole(fn), sharesConstant: always });
+
+const isPrimitive = (value: unknown): boolean => value === null || (typeof value !== 'object' && typeof value !== 'function');
+/** $merge's result holds the values of the objects merged: shared objects only if those are primitives. */
+const mergesPrimitives = (value: unknown): boolean =>
+  (Array.isArray(value) ? value : [value]).every((item) => typeof item === 'object' && item !== null && Object.values(item).every(isPrimitive));
 
 
 const BUILTINS: Readonly<Record<string, Builtin>> = {
@@ -103,10 +154,10 @@ const BUILTINS: Readonly<Record<string, Builtin>> = {
   floor: unary((value) => mapNumber(numberArg(value), Math.floor)),
   ceil: unary((value) => mapNumber(numberArg(value), Math.ceil)),
   // fn.boolean / fn.not `<x-:b>`: undefined stays undefined.
-  boolean: unary(castBoolean),
-  not: unary((value) => (value === undefined ? undefined : !castBoolean(value))),
+  boolean: reading(castBoolean),
+  not: reading((value) => (value === undefined ? undefined : !castBoolean(value))),
   // fn.exists `<x:b>`: an array (even empty) exists.
-  exists: whole((value) => value !== undefined),
+  exists: wholeReading((value) => value !== undefined),
   // fn.substring `<s-nn?:s>`: code points; a negative start counts from the end.
   substring: fixed(2, 3, (value, start, length) => substring(stringArg(value), requiredNumber(start), numberArg(length))),
   // fn.substringBefore / fn.substringAfter `<s-s:s>` (an absent second argument is left to the interpreter).
@@ -160,21 +211,22 @@ const BUILTINS: Readonly<Record<string, Builtin>> = {
       return arrayOf(value, (item) => typeof item === 'string').join(sep ?? '');
     }),
     readsArrays: true,
+    sharesConstant: always,
   },
   // fn.count `<a:n>`: a lone value is an array of one; nothing counts 0.
-  count: whole((value) => (value === undefined ? 0 : Array.isArray(value) ? value.length : 1)),
+  count: wholeReading((value) => (value === undefined ? 0 : Array.isArray(value) ? value.length : 1)),
   // fn.sum `<a<n>:n>`: added in order from 0, as jsonata does (0 + -0 is 0).
-  sum: whole((value) => {
+  sum: wholeReading((value) => {
     if (value === undefined) return undefined;
     let total = 0;
     for (const n of numbers(value)) total += n;
     return total;
   }),
   // fn.max / fn.min `<a<n>:n>`: Math.max/min over the array (NaN wins, as there); none is undefined.
-  max: whole((value) => (value === undefined ? undefined : extreme(Math.max, numbers(value)))),
-  min: whole((value) => (value === undefined ? undefined : extreme(Math.min, numbers(value)))),
+  max: wholeReading((value) => (value === undefined ? undefined : extreme(Math.max, numbers(value)))),
+  min: wholeReading((value) => (value === undefined ? undefined : extreme(Math.min, numbers(value)))),
   // fn.average `<a<n>:n>`: the sum in order from 0, divided by the count; none is undefined.
-  average: whole((value) => {
+  average: wholeReading((value) => {
     if (value === undefined) return undefined;
     const items = numbers(value);
     if (items.length === 0) return undefined;
@@ -183,24 +235,24 @@ const BUILTINS: Readonly<Record<string, Builtin>> = {
     return total / items.length;
   }),
   // fn.keys `<x-:a<s>>` and fn.merge `<a<o>:o>`: see objects.ts.
-  keys: whole(keys),
-  merge: whole(merge),
+  keys: wholeReading(keys),
+  merge: { ...whole(merge), sharesConstant: mergesPrimitives },
   // fn.toMillis `<s-s?:n>` without a picture: ISO 8601 text (jsonata's own pattern, else D3110) to epoch ms.
+  // The usual forms are read by parseIso (see iso.ts), the rest by Date.parse.
   toMillis: unary((value) => {
     const text = stringArg(value);
     if (text === undefined) return undefined;
+    const millis = parseIso(text);
+    if (millis !== undefined) return millis;
     if (!JSONATA_ISO_8601.test(text)) bail();
     return Date.parse(text);
   }),
   // fn.fromMillis `<n-s?s?:s>` without a picture: the default picture [Y0001]-[M01]-[D01]T[H01]:[m01]:[s01].[f001][Z01:01t]
-  // in UTC, which is Date#toISOString for the years 0 to 9999 (others are the interpreter's).
+  // in UTC, which is Date#toISOString (formatIso, see iso.ts) for the years 0 to 9999 (others are the interpreter's).
   fromMillis: unary((value) => {
     const millis = numberArg(value);
     if (millis === undefined) return undefined;
-    if (!(Math.abs(millis) <= MAX_FOUR_DIGIT_YEAR_MILLIS)) bail();
-    const iso = new Date(millis).toISOString();
-    if (iso.length !== 24) bail(); // a year before 0000 or after 9999
-    return iso;
+    return formatIso(millis) ?? bail();
   }),
   // fn.lookup `<x-s:x>` on an object (a rate or code table): its own key's value. Arrays (a lookup in
   // each item) and keys the prototype answers ("constructor") are the interpreter's.
@@ -217,8 +269,6 @@ const BUILTINS: Readonly<Record<string, Builtin>> = {
 
 /** jsonata's iso8601regex (datetime.js), which $toMillis applies before Date.parse. */
 const JSONATA_ISO_8601 = /^\d{4}(-[01]\d)?(-[0-3]\d)?(T[0-2]\d:[0-5]\d:[0-5]\d)?(\.\d+)?([+-][0-2]\d:?[0-5]\d|Z)?$/;
-/** 9999-12-31T23:59:59.999Z: past it the year takes five digits. */
-const MAX_FOUR_DIGIT_YEAR_MILLIS = 253_402_300_799_999;
 
 /** A parameter without `?`: an absent value is left to the interpreter (its signature check decides). */
 function requiredString(value: unknown): string {
@@ -366,7 +416,7 @@ export class Clock {
     const millis = this.millis();
     if (millis !== lastIso.millis) {
       lastIso.millis = millis;
-      lastIso.text = new Date(millis).toISOString();
+      lastIso.text = formatIso(millis) ?? new Date(millis).toISOString();
     }
     return lastIso.text;
   }

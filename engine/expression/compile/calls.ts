@@ -2,9 +2,10 @@
  * Calls to registered functions (with or without a signature). Built-ins are in builtins.ts.
  */
 import type { FunctionSpec, NativeFunction } from '../compile';
-import { asNode, expectShape, isLiteral, isLiteralArray, literalArrayValues, notInSubset, type AstNode, type Bindings, type CompileContext, type Evaluator } from './ast';
+import { asNode, expectShape, isLiteral, notInSubset, type AstNode, type Bindings, type CompileContext, type Evaluator } from './ast';
 import { compileBuiltinCall } from './builtins';
-import { acceptsArray, checkArgument, compileOptionalSignature, isUnchecked, parseSignature, passesUnchanged, UNCHECKED, type Parameter } from './signature';
+import { sharedConstant } from './constructors';
+import { checkArgument, compileOptionalSignature, isUnchecked, parseSignature, passesUnchanged, UNCHECKED, type Parameter } from './signature';
 import { bail, hasOwn, isBound, isJsonataFunction } from './values';
 
 type Implementation = (...args: unknown[]) => unknown;
@@ -36,10 +37,11 @@ export function compileCall(node: AstNode, context: CompileContext, tail = false
  * arrays and functions are outside the subset). A throwing implementation bails so the interpreter
  * raises the error with jsonata's position and token.
  *
- * An argument that is an array constructor made only of literals (`$pick(["a", "b"])`) is built once
- * and passed frozen to every call, instead of a new array per call. It can never reach the result:
- * such calls bail unless the result is a primitive. Mutating it throws in strict-mode code (a
- * TypeError, so the call bails and the interpreter calls again with a fresh array).
+ * An argument that is an array or object constructor made only of literals (`$pick(["a", "b"])`,
+ * see constantValue) is built once and passed deep-frozen to every call, instead of a new one per
+ * call, when the parameter takes it as is. It can never reach the result: such calls bail unless
+ * the result is a primitive. Mutating it throws in strict-mode code (a TypeError, so the call bails
+ * and the interpreter calls again with a fresh value).
  *
  * Up to three arguments, the implementation is called directly (no argument array, no apply).
  */
@@ -62,10 +64,11 @@ function compileRegisteredCall(name: string, definition: NativeFunction | Functi
   }
   let shared = false;
   const args = argNodes.map((node, index) => {
-    if (isLiteralArray(node) && acceptsArray(params[index])) {
+    const constant = sharedConstant(node);
+    if (constant !== undefined && passesUnchanged(params[index], constant.value)) {
       shared = true;
-      const constant = Object.freeze(literalArrayValues(node));
-      return () => constant;
+      const value = constant.value;
+      return () => value;
     }
     const evaluate = context.compile(node);
     const param = params[index];

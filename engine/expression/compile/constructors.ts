@@ -1,7 +1,8 @@
 /**
- * Array and object constructors.
+ * Array and object constructors, and constructors of literals as shared constants where their value
+ * is only read (compileRead).
  */
-import { asNode, expectShape, isLiteral, notInSubset, type AstNode, type CompileContext, type Evaluator } from './ast';
+import { asNode, expectShape, hasShape, isLiteral, notInSubset, type AstNode, type CompileContext, type Evaluator } from './ast';
 
 /**
  * Array constructor (evaluateUnary '['): undefined items are dropped; an item that is itself an
@@ -123,3 +124,74 @@ const objectN: ObjectMaker = (keys, values) => (input, bindings) => {
   }
   return result;
 };
+
+/** What constantValue gives for anything but a literal or a constructor of literals. */
+export const NOT_CONSTANT: unique symbol = Symbol('not constant');
+
+/**
+ * The value of a literal, or of an array or object constructor made only of literals at any depth
+ * (`{"EUR": 1.08, "tiers": [1, [2, 3]]}`), as compileArray and compileObject would build it: plain
+ * arrays and objects, items and keys in order (an array constructor inside an array is one item;
+ * literals are never undefined, never arrays). NOT_CONSTANT for anything else, constructors outside
+ * the subset included (compiling them decides).
+ */
+export function constantValue(node: AstNode): unknown {
+  if (isLiteral(node)) return hasShape(node, 'literal') ? node.value : NOT_CONSTANT;
+  if (node.type !== 'unary') return NOT_CONSTANT;
+  if (node.value === '[' && hasShape(node, 'array') && Array.isArray(node.expressions)) {
+    const items: unknown[] = [];
+    for (const item of node.expressions) {
+      const value = constantValue(asNode(item));
+      if (value === NOT_CONSTANT) return NOT_CONSTANT;
+      items.push(value);
+    }
+    return items;
+  }
+  if (node.value === '{' && hasShape(node, 'object') && Array.isArray(node.lhs)) {
+    const result: Record<string, unknown> = {};
+    for (const [keyNode, valueNode] of node.lhs as readonly (readonly [AstNode, AstNode])[]) {
+      const key = asNode(keyNode);
+      if (!hasShape(key, 'literal') || key.type !== 'string' || typeof key.value !== 'string') return NOT_CONSTANT;
+      if (RESERVED_KEYS.has(key.value) || Object.hasOwn(result, key.value)) return NOT_CONSTANT;
+      const value = constantValue(asNode(valueNode));
+      if (value === NOT_CONSTANT) return NOT_CONSTANT;
+      result[key.value] = value;
+    }
+    return result;
+  }
+  return NOT_CONSTANT;
+}
+
+/** Frozen at every depth: shared constants must not change (strict-mode writes throw, and bail). */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const item of Object.values(value)) deepFreeze(item);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * A constructor of literals (see constantValue) as one deep-frozen value shared by every evaluation,
+ * or undefined for any other node. Only for places where the value is read and nothing made from it
+ * can hold it or any part of it (compileRead): results are the caller's to change, and never share
+ * an object with another result.
+ */
+export function sharedConstant(node: AstNode): { readonly value: unknown } | undefined {
+  if (node.type !== 'unary') return undefined;
+  const value = constantValue(node);
+  return value === NOT_CONSTANT ? undefined : { value: deepFreeze(value) };
+}
+
+/**
+ * A node whose value is only read where it is used — compared, tested, counted, listed, looked up
+ * in — and never returned, stored in a result or handed to code that could keep it: a constructor of
+ * literals there is built once and shared (`$count(["a", "b"])`, `x = {"a": 1}`, `$keys({…})`),
+ * instead of a new array or object per evaluation. Anything else compiles as usual.
+ */
+export function compileRead(node: AstNode, context: CompileContext): Evaluator {
+  const constant = sharedConstant(node);
+  if (constant === undefined) return context.compile(node);
+  const value = constant.value;
+  return () => value;
+}

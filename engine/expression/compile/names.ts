@@ -2,7 +2,7 @@
  * Literals, variables and field paths: the leaves of an expression.
  */
 import { expectShape, notInSubset, type AstNode, type CompileContext, type Evaluator } from './ast';
-import { bail, fromData, hasOwn, isBound, lookupField } from './values';
+import { bail, fromData, hasOwn, isBound, lookupField, lookupInputField } from './values';
 
 /** `number`, `string` and `value` (true/false/null) nodes evaluate to their value (evaluateLiteral). */
 export function compileLiteral(node: AstNode): Evaluator {
@@ -55,16 +55,25 @@ export function compilePath(node: AstNode, context: CompileContext): Evaluator {
   const keys = steps.slice(first ? 1 : 0).map(stepName);
   const [key0, key1] = keys;
   if (!first) {
-    if (keys.length === 1) return (input) => fromData(lookupField(input, key0));
+    // the first step reads the input (see lookupInputField)
+    if (keys.length === 1) return (input) => fromData(lookupInputField(input, key0));
     if (keys.length === 2) {
       return (input) => {
-        const value = lookupField(input, key0);
+        const value = lookupInputField(input, key0);
         return value === undefined ? undefined : fromData(lookupField(value, key1));
       };
     }
+    return (input) => {
+      let value = lookupInputField(input, key0);
+      for (let index = 1; index < keys.length; index++) {
+        if (value === undefined) return undefined;
+        value = lookupField(value, keys[index]);
+      }
+      return value === undefined ? undefined : fromData(value);
+    };
   }
   return (input, bindings) => {
-    let value = first ? first(input, bindings) : input;
+    let value = first(input, bindings);
     for (let index = 0; index < keys.length; index++) {
       value = lookupField(value, keys[index]);
       if (value === undefined) return undefined;

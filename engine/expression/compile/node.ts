@@ -6,6 +6,7 @@ import { compileCall } from './calls';
 import { compileArray, compileObject } from './constructors';
 import { compileLiteral, compilePath, compileVariable } from './names';
 import { compileBinary, compileBlock, compileCondition, compileNegate } from './operators';
+import { reuseWithinEvaluation } from './repeated';
 
 export function compileNode(node: AstNode, context: CompileContext): Evaluator {
   switch (node.type) {
@@ -60,14 +61,32 @@ function compileUnary(node: AstNode, context: CompileContext): Evaluator {
   }
 }
 
-/** A compile context whose `compile` dispatches here (see CompileContext). */
-export function createContext(context: Omit<CompileContext, 'compile' | 'within' | 'scope'> & { scope?: CompileContext['scope'] }): CompileContext {
+/**
+ * A compile context whose `compile` dispatches here (see CompileContext). A repeated node (see
+ * repeated.ts) is compiled once, for all its occurrences, into an evaluator that keeps its value for
+ * the rest of the evaluation; only outside function literals (their bodies are never among them).
+ */
+export function createContext(
+  context: Omit<CompileContext, 'compile' | 'within' | 'scope'> & { scope?: CompileContext['scope']; reused?: Map<string, Evaluator> },
+): CompileContext {
   const scope = context.scope ?? new Map<string, Evaluator>();
+  const reused = context.reused ?? new Map<string, Evaluator>();
   const full: CompileContext = {
     ...context,
     scope,
-    compile: (node) => compileNode(asNode(node), full),
-    within: (parameters) => createContext({ ...context, scope: new Map([...scope, ...parameters]) }),
+    compile: (node) => {
+      const checked = asNode(node);
+      const key = scope.size === 0 ? context.repeated.get(checked) : undefined;
+      if (key === undefined) return compileNode(checked, full);
+      let evaluate = reused.get(key);
+      if (evaluate === undefined) {
+        evaluate = reuseWithinEvaluation(compileNode(checked, full), context.evaluation);
+        context.evaluation.used = true;
+        reused.set(key, evaluate);
+      }
+      return evaluate;
+    },
+    within: (parameters) => createContext({ ...context, scope: new Map([...scope, ...parameters]), reused }),
   };
   return full;
 }

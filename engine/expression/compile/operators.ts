@@ -5,13 +5,16 @@
  * table): V8 shares type feedback between all closures made from one function literal, so a shared
  * `op(a, b)` call site sees every operator and cannot be inlined.
  */
-import { notInSubset, type AstNode, type CompileContext, type Evaluator } from './ast';
+import { asNode, notInSubset, type AstNode, type CompileContext, type Evaluator } from './ast';
+import { compileRead } from './constructors';
 import { bail, castBoolean, castString, isDeepEqual, numericOperand } from './values';
 
 export function compileBinary(node: AstNode, context: CompileContext): Evaluator {
   const op = node.value;
-  const lhs = context.compile(node.lhs as AstNode | undefined);
-  const rhs = context.compile(node.rhs);
+  // = != and or only read their operands (a constructor of literals there is a shared constant)
+  const read = op === '=' || op === '!=' || op === 'and' || op === 'or';
+  const lhs = read ? compileRead(asNode(node.lhs), context) : context.compile(node.lhs as AstNode | undefined);
+  const rhs = read ? compileRead(asNode(node.rhs), context) : context.compile(node.rhs);
   switch (op) {
     case '+': case '-': case '*': case '/': case '%':
       return ARITHMETIC[op](lhs, rhs);
@@ -139,7 +142,7 @@ export function compileNegate(node: AstNode, context: CompileContext): Evaluator
  * condition on $exists(a)).
  */
 export function compileCondition(node: AstNode, context: CompileContext): Evaluator {
-  const condition = context.compile(node.condition);
+  const condition = compileRead(asNode(node.condition), context);
   const then = context.compile(node.then);
   if (node.else === undefined) {
     return (input, bindings) => (castBoolean(condition(input, bindings)) ? then(input, bindings) : undefined);

@@ -55,9 +55,6 @@ export interface Parameter {
 /** A parameter that takes anything as is: no signature, or an argument known to match. */
 export const UNCHECKED: Parameter = { accepts: ANY, array: false, optional: false };
 
-/** Whether a parameter accepts an array as is (so a literal array argument needs no check). */
-export const acceptsArray = (param: Parameter): boolean => (param.accepts & A) !== 0;
-
 /** Whether checkArgument can do anything but return the value. */
 export const isUnchecked = (param: Parameter): boolean => param.accepts === ANY && !param.array;
 

@@ -114,6 +114,20 @@ export function lookupField(value: unknown, key: string): unknown {
 }
 
 /**
+ * lookupField on the expression's input (every evaluator is called with it, see Evaluator), which
+ * compileFast has checked once per evaluation: never an array, never a function record. Most field
+ * reads are of the input's own fields; this saves them the two checks.
+ */
+export function lookupInputField(input: unknown, key: string): unknown {
+  if (input === null || typeof input !== 'object') return undefined;
+  return hasOwn(input, key) ? (input as Record<string, unknown>)[key] : undefined;
+}
+
+/** What compileFast checks of an input before evaluating (see lookupInputField): false means BAIL. */
+export const isPlainInput = (input: unknown): boolean =>
+  typeof input !== 'object' || input === null || (!Array.isArray(input) && !isJsonataFunction(input));
+
+/**
  * jsonata's isNumeric: a number that is not NaN; a non-finite number throws D1001. The caller bails
  * on both (the interpreter raises T2001/T2002 for NaN, D1001 for ±Infinity).
  */
@@ -178,10 +192,17 @@ export function castString(value: unknown): string | undefined {
   }
 }
 
+const DECIMAL = /^-?[0-9]+(\.[0-9]+)?([Ee][-+]?[0-9]+)?$/;
+const BASE_PREFIXED = /^(0[xX][0-9A-Fa-f]+)|(0[oO][0-7]+)|(0[bB][0-1]+)$/;
+
 /**
  * fn.number: numbers as is; decimal strings (jsonata's regex, finite); strings matched by its
  * hex/octal/binary regex, whose alternation is unanchored on one side (so "0x1Fzz" matches and
  * Number() gives NaN, as in jsonata); true/false as 1/0; anything else throws D3030 or T0410.
+ *
+ * jsonata tests `!isNaN(parseFloat(value)) && isFinite(Number(value))`, then returns parseFloat: on
+ * a string the decimal regex matches, parseFloat reads the whole string, so it gives what Number
+ * gives (never NaN), and one conversion does (decimals from SQL drivers are strings: a hot path).
  */
 export function castNumber(value: unknown): number | undefined {
   if (value === undefined) return undefined;
@@ -189,10 +210,11 @@ export function castNumber(value: unknown): number | undefined {
   if (value === true) return 1;
   if (value === false) return 0;
   if (typeof value !== 'string') return bail();
-  if (/^-?[0-9]+(\.[0-9]+)?([Ee][-+]?[0-9]+)?$/.test(value) && !isNaN(parseFloat(value)) && isFinite(Number(value))) {
-    return parseFloat(value);
+  if (DECIMAL.test(value)) {
+    const number = Number(value);
+    if (Number.isFinite(number)) return number;
   }
-  if (/^(0[xX][0-9A-Fa-f]+)|(0[oO][0-7]+)|(0[bB][0-1]+)$/.test(value)) return Number(value);
+  if (BASE_PREFIXED.test(value)) return Number(value);
   return bail();
 }
 

@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import { ISO_TIMESTAMP, type FieldType } from '../../records/schema';
 import type { Column, Rejection } from './types';
 
@@ -109,21 +110,44 @@ export interface RowSink {
   endRow(row: number): void;
 }
 
+/** Rows converted between two turns of the event loop: a few ms of work (a batch of 10,000 is tens of ms). */
+const ROWS_PER_TURN = 2048;
+
 /**
- * Convert rows to a table's columns with one codec per column, into a sink. A row is taken whole or
- * rejected with the first reason found, naming the table and the column.
+ * Convert rows to a table's columns with one codec per column, into a sink, ROWS_PER_TURN rows at a
+ * time with a turn of the event loop in between, so a large batch never holds the other processors
+ * and the API up for long. A row is taken whole or rejected with the first reason found, naming the
+ * table and the column.
  */
-export function convertRows(
+export async function convertRows(
   table: string,
   columns: readonly Column[],
   codecs: readonly Codec[],
   rows: readonly Readonly<Record<string, unknown>>[],
   sink: RowSink,
-): Rejection[] {
+): Promise<Rejection[]> {
+  const rejected: Rejection[] = [];
+  for (let from = 0; from < rows.length; from += ROWS_PER_TURN) {
+    if (from > 0) await setImmediate();
+    convertSome(table, columns, codecs, rows, sink, from, Math.min(rows.length, from + ROWS_PER_TURN), rejected);
+  }
+  return rejected;
+}
+
+/** Rows [from, to) into the sink; rejections appended to `rejected`. */
+function convertSome(
+  table: string,
+  columns: readonly Column[],
+  codecs: readonly Codec[],
+  rows: readonly Readonly<Record<string, unknown>>[],
+  sink: RowSink,
+  from: number,
+  to: number,
+  rejected: Rejection[],
+): void {
   const width = columns.length;
   const names = columns.map((c) => c.name);
-  const rejected: Rejection[] = [];
-  rows: for (let r = 0; r < rows.length; r++) {
+  rows: for (let r = from; r < to; r++) {
     const row = rows[r];
     for (let c = 0; c < width; c++) {
       const raw = row[names[c]];
@@ -144,7 +168,6 @@ export function convertRows(
     }
     sink.endRow(r);
   }
-  return rejected;
 }
 
 /** A codec that remembers its last answer: runs of equal values (a batch's timestamps, often) convert once. */

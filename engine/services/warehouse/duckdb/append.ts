@@ -1,7 +1,6 @@
-import { setImmediate } from 'node:timers/promises';
 import { DuckDBDataChunk, type DuckDBAppender, type DuckDBConnection, type DuckDBType, type DuckDBValue, type DuckDBVector } from '@duckdb/node-api';
 import { convertRows, type RowSink } from '../convert';
-import type { Column, LoadResult, Rejection } from '../types';
+import type { Column, LoadResult } from '../types';
 import { codecFor } from './types';
 
 /** Rows per data chunk: DuckDB's vector size. */
@@ -33,13 +32,7 @@ export async function appendRows(
     const types = columns.map((_, i) => appender.columnType(i));
     const codecs = columns.map((column, i) => codecFor(column, types[i]));
     const chunks = new ChunkWriter(appender, types);
-    const rejected: Rejection[] = [];
-    // a data chunk's worth at a time, giving the event loop a turn in between: converting a batch of
-    // 10,000 rows in one go would hold every other processor (and the API) up for tens of ms
-    for (let from = 0; from < rows.length; from += CHUNK_ROWS) {
-      if (from > 0) await setImmediate();
-      for (const { row, reason } of convertRows(target.table, columns, codecs, rows.slice(from, from + CHUNK_ROWS), chunks)) rejected.push({ row: from + row, reason });
-    }
+    const rejected = await convertRows(target.table, columns, codecs, rows, chunks);
     chunks.finish();
     appender.closeSync();
     return { loaded: chunks.rows, rejected };

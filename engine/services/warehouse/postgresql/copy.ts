@@ -30,10 +30,10 @@ const LINES_PER_WRITE = 1000;
  * Convert a table's rows into COPY text lines. Only the columns some row has a field for are listed,
  * so columns no record mentions keep their defaults (a serial id, a load time).
  */
-export function prepareCopy(schema: string, { table, columns, rows }: TableLoad): CopyLoad {
+export async function prepareCopy(schema: string, { table, columns, rows }: TableLoad): Promise<CopyLoad> {
   const provided = columns.filter((c) => rows.some((row) => row[c.name] !== undefined));
   const writer = new LineWriter(provided.length);
-  const rejected = convertRows(table, provided, provided.map(codecFor), rows, writer);
+  const rejected = await convertRows(table, provided, provided.map(codecFor), rows, writer);
   const target = `${escapeIdentifier(schema)}.${escapeIdentifier(table)}`;
   const columnList = provided.map((c) => escapeIdentifier(c.name)).join(', ');
   return { table, statement: `COPY ${target} (${columnList}) FROM STDIN`, columnList, lines: writer.lines, rows: writer.rows, rejected };
@@ -44,8 +44,8 @@ export function prepareCopy(schema: string, { table, columns, rows }: TableLoad)
  * dropped at commit), then the target's rows with those keys deleted and the staged rows inserted,
  * naming only the columns provided so the others keep their defaults.
  */
-export function prepareMerge(schema: string, load: TableLoad, staging: string): CopyLoad {
-  const copy = prepareCopy(schema, load);
+export async function prepareMerge(schema: string, load: TableLoad, staging: string): Promise<CopyLoad> {
+  const copy = await prepareCopy(schema, load);
   const target = `${escapeIdentifier(schema)}.${escapeIdentifier(load.table)}`;
   const stagingTable = escapeIdentifier(staging);
   const { columnList } = copy;

@@ -76,10 +76,11 @@ export class PostgresWarehouse implements Warehouse {
 
   async load(loads: readonly TableLoad[]): Promise<LoadResult[]> {
     const plans = loads.map((load) => (load.keys ? planMerge(load) : undefined));
-    const copies = loads.map((load, i) => {
+    const copies: CopyLoad[] = [];
+    for (const [i, load] of loads.entries()) {
       const plan = plans[i];
-      return plan ? prepareMerge(this.schema, { ...load, rows: plan.rows }, `conflux_merge_${i}`) : prepareCopy(this.schema, load);
-    });
+      copies.push(await (plan ? prepareMerge(this.schema, { ...load, rows: plan.rows }, `conflux_merge_${i}`) : prepareCopy(this.schema, load)));
+    }
     let client: pg.PoolClient | undefined;
     // a connection lost mid-load is also emitted as an 'error' event; the failing query reports it
     const ignore = () => undefined;

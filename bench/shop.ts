@@ -2,7 +2,9 @@
  * The store's regional pipeline benchmark (issue 11), side by side in one run, each case in its own
  * process: the shops seeded into MariaDB (Europe, Asia) and PostgreSQL (Africa, North America), then
  * rounds of the hand-written baseline, the shipped flow tuned, and the shipped flow as shipped
- * (bench/cases/shop-load.ts), all loading order lines and cart events into DuckDB.
+ * (bench/cases/shop-load.ts), all loading order lines and cart events into DuckDB; then the servers'
+ * version as a person runs it, through the real server into its PostgreSQL warehouse, with API reads
+ * timed meanwhile (bench/cases/shop-server.ts).
  *
  *   npm run bench:shop                          # 250,000 order lines per region on average (1 M), 3 rounds
  *   npm run bench:shop -- --lines 2500000       # the issue's 10 M order lines
@@ -12,6 +14,7 @@ import { seedServers } from '../lib/shop/seed-servers';
 import { BENCH_SERVERS } from './cases/shop-servers';
 import type { CaseResult } from './cases/shared';
 import { runCase } from './run-case';
+import { buildIfStale } from '../scripts/build-if-stale.mjs';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -28,8 +31,11 @@ console.error(`seeded ${lines.toLocaleString('en-US')} order lines and ${(total 
 
 const variants = ['baseline', 'conflux-tuned', 'conflux-default'] as const;
 const results = Object.fromEntries(variants.map((v) => [v, [] as CaseResult[]])) as Record<(typeof variants)[number], CaseResult[]>;
+const server: CaseResult[] = [];
+buildIfStale();
 for (let round = 1; round <= rounds; round++) {
   for (const variant of variants) results[variant].push(runCase(`${variant}, round ${round}`, 'shop-load.ts', [variant, String(total)]));
+  server.push(runCase(`the servers' version through the real server, round ${round}`, 'shop-server.ts', [String(total)]));
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
@@ -43,6 +49,10 @@ console.log('variant'.padEnd(18) + 'rows/s'.padStart(10) + 'lag p99 ms'.padStart
 for (const v of variants) {
   console.log(v.padEnd(18) + fmt(rate(v)).padStart(10) + String(median(results[v].map((r) => r.eventLoopLagP99Ms ?? 0))).padStart(12) + String(Math.max(...results[v].map((r) => r.peakRssMB))).padStart(13) + `   [${results[v].map((r) => fmt(r.recordsPerSec)).join(', ')}]`);
 }
+const med = (key: string) => median(server.map((r) => Number(r[key] ?? NaN)));
+console.log('');
+console.log(`the servers' version as a person runs it (the real server, npm start; its PostgreSQL warehouse; status read every 250 ms, answers every 10 s), medians of ${rounds}:`);
+console.log(`  ${fmt(median(server.map((r) => r.recordsPerSec)))} rows/s, event-loop lag p99 (worst stats window) ${med('eventLoopLagP99Ms')} ms, status read p99 ${med('statusP99Ms')} ms, answers p99 ${med('questionsP99Ms')} ms, first answers after ${med('firstAnswersS')} s, peak RSS ${Math.max(...server.map((r) => r.peakRssMB))} MB`);
 const tuned = ratio('conflux-tuned', 'baseline');
 const defaults = ratio('conflux-default', 'conflux-tuned');
 console.log('');

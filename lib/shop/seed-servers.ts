@@ -145,10 +145,14 @@ function addressOf(url: string, fallbackPort: number): ServerAddress {
   return { host: parsed.hostname, port: Number(parsed.port || fallbackPort), user: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password) };
 }
 
-/** The servers of the store: CONFLUX_SHOP_MYSQL_URL and CONFLUX_SHOP_POSTGRES_URL, by default this machine's MariaDB and PostgreSQL. */
+/**
+ * The servers of the store: CONFLUX_SHOP_MYSQL_URL and CONFLUX_SHOP_POSTGRES_URL, by default this
+ * machine's MariaDB and PostgreSQL; CONFLUX_SHOP_PREFIX names the databases (shop_ by default).
+ */
 export function shopServersFromEnv(env: NodeJS.ProcessEnv = process.env): ShopServers {
   return {
     mysql: addressOf(env.CONFLUX_SHOP_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306', 3306),
     postgresql: addressOf(env.CONFLUX_SHOP_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432', 5432),
+    ...(env.CONFLUX_SHOP_PREFIX && { prefix: env.CONFLUX_SHOP_PREFIX }),
   };
 }

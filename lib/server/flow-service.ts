@@ -224,7 +224,9 @@ export class FlowService {
 
   /** The live status (counts, queues, bulletins): what the live channel pushes, for scripts and tests. */
   async status(flowId: string): Promise<FlowStats> {
-    await this.graphOf(flowId);
+    // a loaded flow is answered from the engine alone: reading the stored graph only to find it cost
+    // a Prisma query per poll (scripts poll this every few hundred ms)
+    if (!this.engine.isLoaded(flowId)) await this.graphOf(flowId);
     return this.engine.stats(flowId);
   }
 

@@ -55,7 +55,9 @@ export async function prepareMerge(schema: string, load: TableLoad, staging: str
     statement: `COPY ${stagingTable} (${columnList}) FROM STDIN`,
     merge: {
       before: `CREATE TEMP TABLE ${stagingTable} ON COMMIT DROP AS SELECT ${columnList} FROM ${target} WITH NO DATA`,
-      after: [`DELETE FROM ${target} t USING ${stagingTable} s WHERE ${match}`, `INSERT INTO ${target} (${columnList}) SELECT ${columnList} FROM ${stagingTable}`],
+      // ANALYZE first: a temp table has no statistics, and without them the planner scans the target
+      // for a hash join instead of probing its key index once per staged row
+      after: [`ANALYZE ${stagingTable}`, `DELETE FROM ${target} t USING ${stagingTable} s WHERE ${match}`, `INSERT INTO ${target} (${columnList}) SELECT ${columnList} FROM ${stagingTable}`],
     },
   };
 }

@@ -128,3 +128,21 @@ test('an outage fails the load with nothing loaded; after it the same load succe
     await proxy.close();
   }
 });
+
+test('a merge replaces rows by key through an index on the keys, made the first time a table is merged into; the DELETE probes it', async () => {
+  const rows = Array.from({ length: 20_000 }, (_, i) => ({ region: i % 2 ? 'asia' : 'europe', line_id: i, qty: 1 }));
+  const columns = await warehouse.ensureTable('lines', inferSchema(rows), policy);
+  const keys = ['region', 'line_id'];
+  await warehouse.load([{ table: 'lines', columns, rows, keys }]);
+  await warehouse.load([{ table: 'lines', columns, rows: rows.slice(0, 10).map((r) => ({ ...r, qty: 5 })), keys }]);
+  assert.deepEqual(await warehouse.query(`SELECT COUNT(*)::int AS n, SUM(qty)::int AS units FROM ${schema}.lines`), [{ n: 20_000, units: 20_040 }]);
+  const [index] = await warehouse.query(`SELECT indexdef FROM pg_indexes WHERE schemaname = '${schema}' AND tablename = 'lines'`);
+  assert.match(String(index?.indexdef), /\(region, line_id\)/);
+  // with statistics (the staged keys': the load ANALYZEs them), the planner probes the index for a
+  // few keys rather than scanning the table (for a batch of 10,000, once the table is large)
+  await warehouse.query(`CREATE TABLE ${schema}.staged AS SELECT * FROM ${schema}.lines LIMIT 10`);
+  await warehouse.query(`ANALYZE ${schema}.staged`);
+  await warehouse.query(`ANALYZE ${schema}.lines`);
+  const plan = await warehouse.query(`EXPLAIN DELETE FROM ${schema}.lines t USING ${schema}.staged s WHERE t.region = s.region AND t.line_id = s.line_id`);
+  assert.match(plan.map((r) => r['QUERY PLAN']).join('\n'), /Index (Only )?Scan/);
+});

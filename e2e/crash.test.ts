@@ -301,7 +301,10 @@ test(`nothing acknowledged is lost: ${KILLS} SIGKILLs and a SIGTERM of the real 
   const httpMissing = [...acknowledged].filter((id) => !inSink.has(id)).length;
   const outputMissing = expectedOrders - output.seen.size;
   const redelivered = [...output.seen.values()].reduce((sum, n) => sum + n - 1, 0);
-  const leftFiles = readdirSync(filesDir).filter((f) => f.endsWith('.jsonl'));
+  // a file is deleted once its records are safe: an acknowledgement, which may follow them by a few seconds (holdbackMs)
+  const unread = () => readdirSync(filesDir).filter((f) => f.endsWith('.jsonl'));
+  for (let waited = 0; unread().length > 0 && waited < 30_000; waited += 500) await sleep(500);
+  const leftFiles = unread();
   process.stdout.write(
     [
       `# crash test: ${KILLS} SIGKILLs and 1 SIGTERM`,

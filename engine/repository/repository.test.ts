@@ -189,7 +189,8 @@ test('acknowledgements run only after the group commit that holds their records 
 });
 
 test('an acknowledgement nobody waits for still runs only after a write, which may linger', async () => {
-  const { writes, elapsed } = await acknowledge('PatientSource', { lingerMs: 300 });
+  // the sink is stopped: the records stay queued, so their acknowledgement waits for holdbackMs too
+  const { writes, elapsed } = await acknowledge('PatientSource', { lingerMs: 300, holdbackMs: 300 });
   assert.ok(writesBeforeAck.every((w) => w >= 1), `every ack after a write: ${writesBeforeAck.join(',')}`);
   // a trigger every 5 ms, a write at most every 300 ms: many acknowledgements share one write
   assert.ok(writes < elapsed / 100, `${writes} writes in ${elapsed} ms`);
@@ -232,18 +233,24 @@ test("a replayable source's records that flow on are never written: its acknowle
   assert.ok(held.bytes * 1.5 < written.bytes, `held back: ${held.bytes} bytes on disk; written at once: ${written.bytes}`);
 });
 
-test("a source's state is held back with its records: written only once they are, or consumed by a commit that is; a crash never finds a state ahead of its records", async () => {
-  /** GenerateRecords (its counter is its state) → Delay (each batch in flight 30 ms) → Collect; the journal copied now and then, as a kill -9 would leave it. */
+test("a source's state is held back with its records, and with what a chain of processors makes of them: written only once they are, or consumed by a commit that is; a crash never finds a state ahead of its records", async () => {
+  /**
+   * GenerateRecords (its counter is its state) → UpdateAttribute (remembers nothing: hands the
+   * holdback on) → Delay (each batch in flight 30 ms) → Collect; the journal copied now and then, as
+   * a kill -9 would leave it.
+   */
   const graph = flowGraph({
     id: 'stateful',
     processors: [
       processorConfig({ id: 'gen', type: 'GenerateRecords', properties: { template: '{"n": $i}', rate: 20_000, limit: 0 } }),
+      processorConfig({ id: 'tag', type: 'UpdateAttribute', properties: { set: { stage: "'tagged'" } }, autoTerminated: ['failure'] }),
       processorConfig({ id: 'delay', type: 'Delay', properties: { delayMs: 30 } }),
       processorConfig({ id: 'sink', type: 'Collect' }),
     ],
     connections: [
-      connectionConfig({ id: 'c1', sourceId: 'gen', relationship: 'success', targetId: 'delay' }),
-      connectionConfig({ id: 'c2', sourceId: 'delay', relationship: 'success', targetId: 'sink' }),
+      connectionConfig({ id: 'c1', sourceId: 'gen', relationship: 'success', targetId: 'tag' }),
+      connectionConfig({ id: 'c2', sourceId: 'tag', relationship: 'success', targetId: 'delay' }),
+      connectionConfig({ id: 'c3', sourceId: 'delay', relationship: 'success', targetId: 'sink' }),
     ],
   });
   async function run(options: RepositoryOptions) {
@@ -272,14 +279,15 @@ test("a source's state is held back with its records: written only once they are
     const crashed = await open(dir);
     crashed.engine.load(graph);
     const next = ((await crashed.repository.loadState('stateful', 'gen')) as { next: number } | undefined)?.next ?? 0;
-    const queued = [...crashed.engine.listQueue('stateful', 'c1', 1e6), ...crashed.engine.listQueue('stateful', 'c2', 1e6)].map((p) => (p.record.content as { n: number }).n);
+    const queued = ['c1', 'c2', 'c3'].flatMap((c) => crashed.engine.listQueue('stateful', c, 1e6)).map((p) => (p.record.content as { n: number }).n);
     const safe = new Set([...held.delivered.slice(0, delivered), ...queued]);
     const lost = range(0, next).filter((n) => !safe.has(n));
     assert.deepEqual(lost.slice(0, 10), [], `the copy's state says ${next} generated; ${lost.length} of them neither delivered nor queued`);
     await crashed.close();
   }
   const written = await run({ holdbackMs: 0 });
-  // every record sits in c1 or in Delay for 30 ms, past several 20 ms writes: written unless held back
+  // every record sits in c2 or in Delay for 30 ms, past several 20 ms writes: written unless the
+  // holdback passed on to UpdateAttribute's records
   assert.ok(held.bytes * 1.5 < written.bytes, `held back: ${held.bytes} bytes on disk; written at once: ${written.bytes}`);
 });
 

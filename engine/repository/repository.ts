@@ -17,6 +17,12 @@ const URGENT_BYTES = 16 * 1024 * 1024;
  * pile them up past V8's young generation (the heap then grows far ahead of its collections).
  */
 const SWAP_BACKLOG_BYTES = 8 * 1024 * 1024;
+/**
+ * Bytes of held-back chunks one write takes when nobody waits for it: encoding is synchronous, and a
+ * backlog of them in one frame (a sink slower than its sources) held the event loop for ~0.5 s; the
+ * rest follow in the next writes.
+ */
+const HELD_BYTES_PER_WRITE = 4 * 1024 * 1024;
 /** How many consumed-before-written chunks may pile up in `offered` before it is filtered. */
 const DROP_DONE_EVERY = 1024;
 
@@ -87,7 +93,7 @@ interface Group {
   snapshot: boolean;
 }
 
-const DEFAULTS: Required<RepositoryOptions> = { segmentBytes: 64 * 1024 ** 2, retryMs: 1_000, maxPendingBytes: 128 * 1024 ** 2, lingerMs: 200, holdbackMs: 1_000 };
+const DEFAULTS: Required<RepositoryOptions> = { segmentBytes: 64 * 1024 ** 2, retryMs: 1_000, maxPendingBytes: 128 * 1024 ** 2, lingerMs: 200, holdbackMs: 5_000 };
 
 /**
  * The durable repository: records in durable connections and processor states, in one journal of
@@ -124,6 +130,11 @@ export class Repository implements QueueStore {
   private syncNeeded = false;
   private needsSnapshot = true;
   private pendingBytes = 0;
+  /**
+   * The part of pendingBytes in chunks held back (holdBack): they are queued in memory anyway, and
+   * most are consumed before they must be written, so they make a write urgent only in bulk.
+   */
+  private heldBytes = 0;
   /** Chunks read back at open, by connection, until their connection claims them. */
   private readonly unclaimed = new Map<string, Span[]>();
   private compacting?: Segment;
@@ -341,9 +352,20 @@ export class Repository implements QueueStore {
         this.writeState(key, heldHere.newest);
       };
     }
-    const holdback: Holdback = { remaining: chunks.length, done, safe, sync, since: Date.now() };
-    for (const chunk of chunks) chunk.holdback = holdback;
+    this.hold({ remaining: 0, done, safe, sync, since: Date.now() }, chunks);
     this.schedule();
+  }
+
+  passHoldback(holdback: Holdback, chunks: readonly Chunk[]): void {
+    this.hold(holdback, chunks);
+  }
+
+  private hold(holdback: Holdback, chunks: readonly Chunk[]): void {
+    holdback.remaining += chunks.length;
+    for (const chunk of chunks) {
+      chunk.holdback = holdback;
+      this.heldBytes += sumOf(chunk.sizes, chunk.count);
+    }
   }
 
   flushed(): Promise<void> {
@@ -410,13 +432,15 @@ export class Repository implements QueueStore {
 
   private urgent(): boolean {
     const urgentBytes = Math.min(URGENT_BYTES, this.options.maxPendingBytes / 2);
-    return this.awaited || this.swapPending || this.pendingBytes >= urgentBytes || this.rewrites.length > 0;
+    const unheld = this.pendingBytes - this.heldBytes;
+    return this.awaited || this.swapPending || unheld >= urgentBytes || this.pendingBytes >= this.options.maxPendingBytes / 2 || this.rewrites.length > 0;
   }
 
   /** One of the chunks a held-back commit waits on is safe: once all are, its state is let go and its acknowledgement joins `into`. */
   private release(chunk: Chunk, into: (() => void)[]): void {
     const holdback = chunk.holdback!;
     chunk.holdback = undefined;
+    this.heldBytes -= sumOf(chunk.sizes, chunk.count);
     if (--holdback.remaining > 0) return;
     holdback.safe?.();
     if (holdback.done) into.push(holdback.done);
@@ -469,7 +493,6 @@ export class Repository implements QueueStore {
     const holding = !this.urgent();
     const heldSince = Date.now() - this.options.holdbackMs;
     const held: Chunk[] = [];
-    let heldBytes = 0;
     const released: (() => void)[] = [];
     const blobs: Buffer[] = [];
     let blobBytes = 0;
@@ -481,14 +504,18 @@ export class Repository implements QueueStore {
     const entries: ChunkEntry[] = [];
     const written: Chunk[] = [];
     const moved: Group['moved'] = [];
+    let heldBudget = this.awaited ? Infinity : HELD_BYTES_PER_WRITE;
     for (const chunk of this.offered) {
       if (chunk.done) continue; // came and went between two writes: never written
-      if (holding && chunk.holdback && chunk.holdback.since > heldSince) {
-        held.push(chunk);
-        heldBytes += sumOf(chunk.sizes, chunk.count);
-        continue;
+      if (chunk.holdback) {
+        // beyond a memory window, a chunk must leave memory: it goes whatever the budget
+        if ((holding && chunk.holdback.since > heldSince) || (heldBudget <= 0 && !chunk.swapOut)) {
+          held.push(chunk);
+          continue;
+        }
+        heldBudget -= sumOf(chunk.sizes, chunk.count);
+        this.release(chunk, released);
       }
-      if (chunk.holdback) this.release(chunk, released);
       const stored: Stored = { pieces: [], bytes: 0, dirty: false };
       const records = chunk.records!;
       for (const [from, to] of unconsumedRuns(chunk)) {
@@ -504,7 +531,8 @@ export class Repository implements QueueStore {
     this.offered = held;
     this.doneUnwritten = 0;
     this.swapPending = false;
-    this.pendingBytes = heldBytes;
+    // what stays pending is exactly what is still held back
+    this.pendingBytes = this.heldBytes;
     for (const chunk of this.rewrites) {
       const stored = chunk.location as Stored;
       if (chunk.done || !stored.segment) continue;

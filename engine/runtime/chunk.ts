@@ -21,9 +21,10 @@ export interface ChunkStore {
 
 /**
  * A source's commit held back until its chunks are safe: each one written, or consumed by a commit
- * that is (whose own records are then in the same write). Its acknowledgement runs, and its state is
- * written, only then. A crash before that loses nothing the source acknowledged or remembered: it
- * delivers the records again.
+ * that is (whose own records are then in the same write). A commit that only turns held records
+ * into others hands the holdback on to the chunks it made (Durability.passHoldback): then those must be safe
+ * too. Its acknowledgement runs, and its state is written, only then. A crash before that loses
+ * nothing the source acknowledged or remembered: it delivers the records again.
  */
 export interface Holdback {
   /** Chunks not yet safe. */
@@ -103,6 +104,17 @@ export class Chunk {
       store.consumed(this);
     }
   }
+}
+
+/**
+ * The holdback every chunk of a batch waits under, if they all wait under one: those chunks are
+ * not written (a chunk loses its holdback when it is), so the batch exists in memory only and a
+ * crash makes its source deliver it again.
+ */
+export function heldBackTogether(spans: readonly Span[]): Holdback | undefined {
+  const holdback = spans[0]?.chunk.holdback;
+  for (let i = 1; i < spans.length && holdback; i++) if (spans[i].chunk.holdback !== holdback) return undefined;
+  return holdback;
 }
 
 /** A run of one chunk's positions [from, to): where records are queued, or which records were taken. */

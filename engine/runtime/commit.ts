@@ -1,4 +1,4 @@
-import { consumeSpans, partitionSpans, type Chunk } from './chunk';
+import { consumeSpans, heldBackTogether, partitionSpans, type Chunk } from './chunk';
 import type { Connection } from './connection';
 import type { Durability } from './durability';
 import { valueAt, type Queued } from './record-queue';
@@ -39,7 +39,15 @@ export function applyCommit(commit: CommitRecord, batch: Batch | undefined, now:
   // it, its acknowledgement and state may wait for its records to be consumed downstream instead of
   // written (durability.ts, holdBack)
   const replayable = !batch && !commit.waiting && (callbacks !== undefined || commit.state !== undefined) ? ([] as Chunk[]) : undefined;
-  for (const { connection, records } of commit.deliveries) bytesOut += connection.offer(records, now, false, replayable);
+  // a commit that only turns such a source's held-back records into others (nothing remembered,
+  // acknowledged, waited for, retried or put back) hands the holdback on to what it made: a crash
+  // before they are safe loses nothing, since the source delivers the inputs again, and records
+  // passing through a chain of processors are never written (engine/runtime/chunk.ts, Holdback)
+  const inherited = batch && !commit.waiting && !callbacks && !commit.state && commit.retried.length === 0 && commit.requeued.length === 0 ? heldBackTogether(batch.spans) : undefined;
+  const durableOut = replayable ?? (inherited ? ([] as Chunk[]) : undefined);
+  for (const { connection, records } of commit.deliveries) bytesOut += connection.offer(records, now, false, durableOut);
+  // before the inputs are consumed: their holdback must not see itself safe in between
+  if (inherited && durableOut && durableOut.length > 0) durability.passHoldback(inherited, durableOut);
   let held: Queued | undefined;
   if (batch) {
     if (commit.retried.length > 0) batch.connection.offer(commit.retried, now, true);

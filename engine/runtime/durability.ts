@@ -1,4 +1,4 @@
-import type { Chunk, ChunkStore, Span } from './chunk';
+import type { Chunk, ChunkStore, Holdback, Span } from './chunk';
 import type { StateStore } from './state-store';
 
 /**
@@ -30,6 +30,12 @@ export interface Durability {
    * state is the processor's in memory only, and later states of the same processor wait behind it.
    */
   holdBack(chunks: readonly Chunk[], commit: HeldCommit): void;
+  /**
+   * A commit turned records held back under `holdback` into these chunks, and nothing else of it
+   * needs writing (no state, no acknowledgement): they wait under the same holdback, which is safe
+   * once they are too. Records passing through a chain of processors are then never written.
+   */
+  passHoldback(holdback: Holdback, chunks: readonly Chunk[]): void;
   /**
    * Resolves once everything committed so far is durable, or as soon as writes fail (disk full): a
    * stop must not wait for space, and what is not written was never acknowledged.
@@ -89,6 +95,10 @@ export class StoreDurability implements Durability {
   holdBack(_chunks: readonly Chunk[], { done, state }: HeldCommit): void {
     if (state) this.commitState(state.flowId, state.processorId, state.value);
     done?.();
+  }
+
+  passHoldback(): void {
+    // never called: holdBack above sets no chunk's holdback, so no batch is held back
   }
 
   flushed(): Promise<void> {

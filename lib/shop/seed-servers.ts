@@ -65,9 +65,10 @@ export async function seedServers(servers: ShopServers, options: StoreOptions, {
       let eventCount = 0;
       const pendingLines: unknown[][] = [];
       const pendingEvents: unknown[][] = [];
+      // BATCH rows per INSERT, however many a day brings (a big region's day is more than one statement may bind)
       const flush = async (all: boolean) => {
-        if (pendingLines.length >= BATCH || (all && pendingLines.length > 0)) await writer.insert('order_lines', lines.columns.length, pendingLines.splice(0));
-        if (pendingEvents.length >= BATCH || (all && pendingEvents.length > 0)) await writer.insert('cart_events', events.columns.length, pendingEvents.splice(0));
+        while (pendingLines.length >= BATCH || (all && pendingLines.length > 0)) await writer.insert('order_lines', lines.columns.length, pendingLines.splice(0, BATCH));
+        while (pendingEvents.length >= BATCH || (all && pendingEvents.length > 0)) await writer.insert('cart_events', events.columns.length, pendingEvents.splice(0, BATCH));
       };
       for (const day of shopDays(region, options)) {
         for (const line of day.lines) pendingLines.push(lines.values(line));

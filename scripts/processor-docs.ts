@@ -34,7 +34,7 @@ function typeOf(p: PropertySchema): string {
 function section(spec: AnySpec): string {
   const schema = z.toJSONSchema(spec.properties, { io: 'input' }) as { properties?: Record<string, PropertySchema> };
   const properties = Object.entries(schema.properties ?? {});
-  const lines = [`## ${spec.type}`, '', `*${spec.category}* · ${spec.input === 'forbidden' ? 'source (no input)' : 'takes input'}${spec.triggerSerially ? ' · one task at a time' : ''}${spec.defaultBatchSize ? ` · batches of ${spec.defaultBatchSize.toLocaleString('en-US')} by default` : ''} · version ${spec.version}`, '', spec.summary, ''];
+  const lines = [`## ${spec.type}`, '', `*${spec.category}* · ${spec.input === 'forbidden' ? 'source (no input)' : 'takes input'}${spec.triggerSerially ? ' · one task at a time' : ''}${spec.defaultBatchSize ? ` · batches of ${spec.defaultBatchSize.toLocaleString('en-US')} by default` : ''}${spec.pure ? ' · pure (keeps nothing between batches)' : ''} · version ${spec.version}`, '', spec.summary, ''];
   if (properties.length > 0) {
     lines.push('| Property | Type | Default | Description |', '| --- | --- | --- | --- |');
     for (const [key, p] of properties) {

@@ -39,8 +39,10 @@ export interface RepositoryOptions {
    */
   lingerMs?: number;
   /**
-   * How long a replayable source's records may stay unwritten while they flow on (1 s): its
-   * acknowledgement (a Kafka offset commit) waits meanwhile; records still queued then are written.
+   * How long a replayable source's records, and what pure processors make of them, may stay
+   * unwritten while they flow on (5 s, Kafka's own interval between offset commits): its
+   * acknowledgement (an offset commit, a file delete) and its state wait meanwhile; records still
+   * queued then are written.
    */
   holdbackMs?: number;
 }
@@ -68,6 +70,12 @@ export interface RepositoryEvents {
   /** Writes fail (disk full): triggers are paused until one succeeds. */
   blocked: [message: string];
   resumed: [];
+}
+
+/** A processor's held-back states (Repository.heldStates). */
+interface HeldStates {
+  newest: ProcessorStateEntry;
+  readonly queue: { readonly state: ProcessorStateEntry; safe: boolean }[];
 }
 
 /** Where a chunk's records are stored: the store's private part of a chunk. */
@@ -117,11 +125,14 @@ export class Repository implements QueueStore {
   /** Each processor's state as the journal has it, or will at the next write: what a snapshot writes. */
   private readonly states = new Map<string, ProcessorStateEntry>();
   /**
-   * Processors with held-back states (holdBack): their newest state, kept from the journal until the
-   * last held commit's chunks are safe, and how many held commits are outstanding. A new object
-   * after clearState, so a holdback released later cannot bring a cleared state back.
+   * Processors with held-back states (holdBack): their newest state (what the processor reads back),
+   * and their states in commit order, each waiting for its commit to be safe. The newest state whose
+   * commit and every earlier one are safe goes into the next write: held commits overlap while a
+   * chain hands holdbacks on, and waiting for none to be outstanding would leave the state unwritten
+   * for as long as records flow. A new object after clearState, so a holdback released later cannot
+   * bring a cleared state back.
    */
-  private readonly heldStates = new Map<string, { newest: ProcessorStateEntry; outstanding: number }>();
+  private readonly heldStates = new Map<string, HeldStates>();
   private readonly pendingStates = new Map<string, ProcessorStateEntry | { flowId: string; processorId: string; cleared: true }>();
   private offered: Chunk[] = [];
   private dirty: Chunk[] = [];
@@ -309,8 +320,19 @@ export class Repository implements QueueStore {
     const key = stateKey(flowId, processorId);
     const held = this.heldStates.get(key);
     // an earlier state of this processor is held back: this one may not reach the journal before it
-    if (held) held.newest = entry;
-    else this.writeState(key, entry);
+    if (held) {
+      held.newest = entry;
+      held.queue.push({ state: entry, safe: true });
+    } else this.writeState(key, entry);
+  }
+
+  /** The newest of a processor's held states whose commit and every earlier one are safe, into the next write. */
+  private writeSafeState(key: string, held: HeldStates): void {
+    if (this.heldStates.get(key) !== held) return; // cleared meanwhile
+    let safe: ProcessorStateEntry | undefined;
+    while (held.queue.length > 0 && held.queue[0].safe) safe = held.queue.shift()!.state;
+    if (held.queue.length === 0) this.heldStates.delete(key);
+    if (safe) this.writeState(key, safe);
   }
 
   private writeState(key: string, entry: ProcessorStateEntry): void {
@@ -339,17 +361,16 @@ export class Repository implements QueueStore {
     if (state) {
       const { flowId, processorId } = state;
       const key = stateKey(flowId, processorId);
-      const newest = { flowId, processorId, value: state.value };
+      const entry = { flowId, processorId, value: state.value };
       let held = this.heldStates.get(key);
-      if (held) held.newest = newest;
-      else this.heldStates.set(key, (held = { newest, outstanding: 0 }));
-      held.outstanding++;
+      if (held) held.newest = entry;
+      else this.heldStates.set(key, (held = { newest: entry, queue: [] }));
+      const waiting = { state: entry, safe: false };
+      held.queue.push(waiting);
       const heldHere = held;
-      // the last of this processor's held commits is safe: its newest state goes into the next write
       safe = () => {
-        if (--heldHere.outstanding > 0 || this.heldStates.get(key) !== heldHere) return;
-        this.heldStates.delete(key);
-        this.writeState(key, heldHere.newest);
+        waiting.safe = true;
+        this.writeSafeState(key, heldHere);
       };
     }
     this.hold({ remaining: 0, done, safe, sync, since: Date.now() }, chunks);

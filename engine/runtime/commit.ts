@@ -13,6 +13,8 @@ export interface Committer {
   readonly processorId: string;
   /** The flow's `sync: always`: acknowledgements wait for fsync. */
   readonly sync: boolean;
+  /** The processor's spec says it is pure: it remembers nothing, so its commits may hand a holdback on. */
+  readonly pure: boolean;
   /** Run the session's after-commit callbacks (a failing one is the processor's bulletin). */
   acknowledge(callbacks: readonly (() => void)[]): void;
 }
@@ -39,11 +41,14 @@ export function applyCommit(commit: CommitRecord, batch: Batch | undefined, now:
   // it, its acknowledgement and state may wait for its records to be consumed downstream instead of
   // written (durability.ts, holdBack)
   const replayable = !batch && !commit.waiting && (callbacks !== undefined || commit.state !== undefined) ? ([] as Chunk[]) : undefined;
-  // a commit that only turns such a source's held-back records into others (nothing remembered,
+  // a pure processor's commit that only turns such a source's held-back records into others (nothing
   // acknowledged, waited for, retried or put back) hands the holdback on to what it made: a crash
   // before they are safe loses nothing, since the source delivers the inputs again, and records
-  // passing through a chain of processors are never written (engine/runtime/chunk.ts, Holdback)
-  const inherited = batch && !commit.waiting && !callbacks && !commit.state && commit.retried.length === 0 && commit.requeued.length === 0 ? heldBackTogether(batch.spans) : undefined;
+  // passing through a chain of processors are never written (engine/runtime/chunk.ts, Holdback).
+  // Pure, declared in its spec, not guessed from this commit: a processor that remembers what it saw
+  // (a deduplicator's keys) would save it with a later commit while those records were unwritten,
+  // and after a crash drop the source's re-delivery as already seen
+  const inherited = committer.pure && batch && !commit.waiting && !callbacks && !commit.state && commit.retried.length === 0 && commit.requeued.length === 0 ? heldBackTogether(batch.spans) : undefined;
   const durableOut = replayable ?? (inherited ? ([] as Chunk[]) : undefined);
   for (const { connection, records } of commit.deliveries) bytesOut += connection.offer(records, now, false, durableOut);
   // before the inputs are consumed: their holdback must not see itself safe in between

@@ -81,6 +81,7 @@ export class ProcessorNode {
       get sync() {
         return environment.sync();
       },
+      pure: implementation?.spec.pure === true,
       acknowledge: (callbacks) => this.runCallbacks(callbacks, undefined),
     };
   }

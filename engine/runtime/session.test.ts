@@ -12,7 +12,7 @@ const durability = new StoreDurability(new MemoryStateStore());
 /** Commit and apply, as the processor node does: the records reach their queues. */
 function commit(session: Session) {
   const record = session.commit();
-  applyCommit(record, undefined, Date.now(), durability, { flowId: 'f', processorId: 'p', sync: false, acknowledge: (callbacks) => callbacks.forEach((c) => c()) });
+  applyCommit(record, undefined, Date.now(), durability, { flowId: 'f', processorId: 'p', sync: false, pure: false, acknowledge: (callbacks) => callbacks.forEach((c) => c()) });
   return record;
 }
 const connection = (id: string, relationship: string) => new Connection({ id, sourceId: 'p', relationship, targetId: 'q' }, open);

@@ -75,6 +75,14 @@ export interface ProcessorSpec<
    * and merge), so that the defaults a person gets are the fast settings.
    */
   readonly defaultBatchSize?: number;
+  /**
+   * Each commit depends on its batch alone: the processor keeps no state and nothing of what it saw
+   * (a Transform, a router, a delay). Its commits may then leave the records they make from a
+   * replayable source's records unwritten while those flow on (engine/runtime/commit.ts): after a
+   * crash the source delivers the inputs again and the processor makes the same records. Never set
+   * it on a processor that calls setState.
+   */
+  readonly pure?: boolean;
   /** Cross-field checks that a single property schema cannot express. */
   readonly validate?: (props: z.infer<P>) => ValidationIssue[];
 }

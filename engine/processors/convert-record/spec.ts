@@ -9,6 +9,7 @@ export const convertRecordSpec = defineProcessor({
     'Parses CSV, JSON lines or JSON text carried by a record into records (one per row, or an array), or serializes ' +
     'records back into such text. Parquet is binary: convert it through files with GetFile and PutFile.',
   input: 'required',
+  pure: true,
   properties: z.object({
     operation: z
       .enum(['parse', 'serialize'])

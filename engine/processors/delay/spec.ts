@@ -7,6 +7,7 @@ export const delaySpec = defineProcessor({
   category: 'Utility',
   summary: 'Passes records on slowly: waits a fixed time per batch (to see back pressure at work).',
   input: 'required',
+  pure: true,
   properties: z.object({
     delayMs: z
       .number()

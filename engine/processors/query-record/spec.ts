@@ -10,6 +10,7 @@ export const queryRecordSpec = defineProcessor({
   category: 'Transform',
   summary: 'Runs SQL (DuckDB) over each batch of records as the table `records`; each query\'s result rows go to the relationship named after it.',
   input: 'required',
+  pure: true,
   properties: z.object({
     queries: z
       .record(z.string(), z.string().trim().min(1, 'a query is required'))

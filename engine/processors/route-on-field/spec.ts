@@ -10,6 +10,7 @@ export const routeOnFieldSpec = defineProcessor({
   category: 'Routing',
   summary: 'Routes each record to the named relationships whose JSONata predicate is true.',
   input: 'required',
+  pure: true,
   properties: z.object({
     routes: z
       .record(z.string(), jsonataString('a predicate is required'))

@@ -11,6 +11,7 @@ export const setFieldSpec = defineProcessor({
   category: 'Transform',
   summary: 'Sets one field of each record from other fields or a constant, without an expression language (fastest).',
   input: 'required',
+  pure: true,
   properties: z.object({
     field: z
       .string()

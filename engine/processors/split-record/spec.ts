@@ -17,6 +17,7 @@ export const splitRecordSpec = defineProcessor({
   category: 'Transform',
   summary: 'Splits a record whose content (or a field of it) is an array into one record per element, or per chunk of elements.',
   input: 'required',
+  pure: true,
   properties: z.object({
     array: jsonataString('say which array to split; $ is the record content itself')
       .default('$')

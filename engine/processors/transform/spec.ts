@@ -7,6 +7,7 @@ export const transformSpec = defineProcessor({
   category: 'Transform',
   summary: 'Reshapes each record with a JSONata expression.',
   input: 'required',
+  pure: true,
   properties: z.object({
     expression: jsonataString()
       .default('{"total": qty * price}')

@@ -18,6 +18,7 @@ export const updateAttributeSpec = defineProcessor({
   category: 'Transform',
   summary: 'Sets attributes of each record from JSONata expressions over its content and attributes, and deletes attributes.',
   input: 'required',
+  pure: true,
   properties: z.object({
     set: z
       .record(z.string(), jsonataString('an expression is required'))

@@ -25,6 +25,7 @@ export const validateRecordSpec = defineProcessor({
   category: 'Routing',
   summary: 'Checks each record against a JSON Schema: valid records one way, invalid ones (with the reasons) the other.',
   input: 'required',
+  pure: true,
   properties: z.object({
     // spec files import only zod and the sdk, so the browser can load them; json-schema.ts (ajv) is browser-safe too
     schema: z

@@ -29,9 +29,9 @@ test('records the expression cannot handle go to failure with the reason, the re
 });
 
 test('records after one the interpreter answered are transformed and routed as well, in order', async () => {
-  // $join is outside the compiled subset: the first record switches the trigger to awaiting
+  // $sort is outside the compiled subset: the first record switches the trigger to awaiting
   const run = await runProcessor(transform)
-    .props({ expression: 'qty = "x" ? {"label": $join(["x", "y"], "-")} : {"total": qty * 2}' })
+    .props({ expression: 'qty = "x" ? {"label": $join($sort(["y", "x"]), "-")} : {"total": qty * 2}' })
     .enqueue([{ qty: 'x' }, { qty: 2 }, { qty: 3 }, 'not an object'])
     .run();
   assert.deepEqual(run.routed('success').map((r) => r.content), [{ qty: 'x', label: 'x-y' }, { qty: 2, total: 4 }, { qty: 3, total: 6 }]);

@@ -26,7 +26,13 @@ function codeOf(sql: string): string {
 
 /** Timestamps and dates as PostgreSQL writes them (the session is in UTC), as the DuckDB console shows them. */
 const AS_TEXT = new Set([1082, 1083, 1114, 1184, 1266, 1186]);
-const TYPES = { getTypeParser: (oid: number, format?: 'text' | 'binary') => (format !== 'binary' && AS_TEXT.has(oid) ? (text: string) => text : pg.types.getTypeParser(oid, format ?? 'text')) };
+const INT8 = 20;
+/** A bigint as a number where exact (COUNT(*), ids), as text beyond 2^53: as the DuckDB console gives it. */
+const int8 = (text: string) => (Number.isSafeInteger(Number(text)) ? Number(text) : text);
+const TYPES = {
+  getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+    format === 'binary' ? pg.types.getTypeParser(oid, format) : oid === INT8 ? int8 : AS_TEXT.has(oid) ? (text: string) => text : pg.types.getTypeParser(oid, 'text'),
+};
 
 /**
  * The SQL console over a PostgreSQL warehouse, with the DuckDB console's rules: one statement that

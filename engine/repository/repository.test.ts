@@ -7,7 +7,7 @@ import { afterEach, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { connectionConfig, flowGraph, processorConfig } from '../flow/build';
-import type { FlowGraph } from '../flow/schema';
+import type { FlowGraph, ProcessorConfig } from '../flow/schema';
 import { processorImplementations } from '../processors/runtimes';
 import { Engine } from '../runtime/engine';
 import { defineProcessor, implement, type FlowRecord } from '../sdk';
@@ -139,6 +139,15 @@ function pipeline(limit: number, queue: Partial<Parameters<typeof connectionConf
   });
 }
 
+/** Processors one after the other, connected c1, c2, … from 'success', or from `relationships[processor id]`. */
+function chain(id: string, processors: ProcessorConfig[], relationships: Record<string, string> = {}): FlowGraph {
+  const connections = processors.slice(1).map((target, i) => {
+    const source = processors[i];
+    return connectionConfig({ id: `c${i + 1}`, sourceId: source.id, relationship: relationships[source.id] ?? 'success', targetId: target.id });
+  });
+  return flowGraph({ id, processors, connections });
+}
+
 const numbers = (records: readonly FlowRecord[]) => records.map((r) => (r.content as { n: number }).n);
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 const segmentFiles = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.seg')).sort();
@@ -243,18 +252,11 @@ test("a replayable source's records that flow on are never written: its acknowle
     writesBeforeAck.length = 0;
     collected.length = 0;
     engine.load(
-      flowGraph({
-        id: 'held',
-        processors: [
-          processorConfig({ id: 'src', type: 'PatientSource' }),
-          processorConfig({ id: 'delay', type: 'Delay', properties: { delayMs: 30 } }),
-          processorConfig({ id: 'sink', type: 'Collect' }),
-        ],
-        connections: [
-          connectionConfig({ id: 'c1', sourceId: 'src', relationship: 'success', targetId: 'delay' }),
-          connectionConfig({ id: 'c2', sourceId: 'delay', relationship: 'success', targetId: 'sink' }),
-        ],
-      }),
+      chain('held', [
+        processorConfig({ id: 'src', type: 'PatientSource' }),
+        processorConfig({ id: 'delay', type: 'Delay', properties: { delayMs: 30 } }),
+        processorConfig({ id: 'sink', type: 'Collect' }),
+      ]),
     );
     await engine.start('held');
     await until(() => writesBeforeAck.length >= 40, 10_000);
@@ -278,20 +280,12 @@ test("a source's state is held back with its records, and with what a chain of p
    * holdback on) → Delay (each batch in flight 30 ms) → Collect; the journal copied now and then, as
    * a kill -9 would leave it.
    */
-  const graph = flowGraph({
-    id: 'stateful',
-    processors: [
-      processorConfig({ id: 'gen', type: 'GenerateRecords', properties: { template: '{"n": $i}', rate: 20_000, limit: 0 } }),
-      processorConfig({ id: 'tag', type: 'UpdateAttribute', properties: { set: { stage: "'tagged'" } }, autoTerminated: ['failure'] }),
-      processorConfig({ id: 'delay', type: 'Delay', properties: { delayMs: 30 } }),
-      processorConfig({ id: 'sink', type: 'Collect' }),
-    ],
-    connections: [
-      connectionConfig({ id: 'c1', sourceId: 'gen', relationship: 'success', targetId: 'tag' }),
-      connectionConfig({ id: 'c2', sourceId: 'tag', relationship: 'success', targetId: 'delay' }),
-      connectionConfig({ id: 'c3', sourceId: 'delay', relationship: 'success', targetId: 'sink' }),
-    ],
-  });
+  const graph = chain('stateful', [
+    processorConfig({ id: 'gen', type: 'GenerateRecords', properties: { template: '{"n": $i}', rate: 20_000, limit: 0 } }),
+    processorConfig({ id: 'tag', type: 'UpdateAttribute', properties: { set: { stage: "'tagged'" } }, autoTerminated: ['failure'] }),
+    processorConfig({ id: 'delay', type: 'Delay', properties: { delayMs: 30 } }),
+    processorConfig({ id: 'sink', type: 'Collect' }),
+  ]);
   async function run(options: RepositoryOptions) {
     const dir = tempDir();
     const { engine, repository, close } = await open(dir, { lingerMs: 20, ...options });
@@ -335,20 +329,16 @@ test("a source's state is held back with its records, and with what a chain of p
 
 test('a processor that remembers what it passed on ends the chain of handed-on holdbacks: a crash never finds what it saved ahead of the records it passed', async () => {
   /** GenerateRecords (its counter is its state) → Remember (saves what it saw) → Delay (200 ms) → Collect; the journal copied as a kill -9 would leave it. */
-  const graph = flowGraph({
-    id: 'remembering',
-    processors: [
+  const graph = chain(
+    'remembering',
+    [
       processorConfig({ id: 'gen', type: 'GenerateRecords', properties: { template: '{"n": $i}', rate: 20_000, limit: 0 } }),
       processorConfig({ id: 'remember', type: 'Remember' }),
       processorConfig({ id: 'delay', type: 'Delay', properties: { delayMs: 200 } }),
       processorConfig({ id: 'sink', type: 'Collect' }),
     ],
-    connections: [
-      connectionConfig({ id: 'c1', sourceId: 'gen', relationship: 'success', targetId: 'remember' }),
-      connectionConfig({ id: 'c2', sourceId: 'remember', relationship: 'unique', targetId: 'delay' }),
-      connectionConfig({ id: 'c3', sourceId: 'delay', relationship: 'success', targetId: 'sink' }),
-    ],
-  });
+    { remember: 'unique' },
+  );
   const dir = tempDir();
   const { engine, close } = await open(dir, { lingerMs: 20 });
   collected.length = 0;

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { openDatabase } from '../../engine/services/warehouse/duckdb/databases';
 import { readOnlyQuery, type ReadOnlyResult } from '../../engine/services/warehouse/duckdb/read-only';
-import { readOnlyQueryPostgres, type PostgresTarget } from '../../engine/services/warehouse/postgresql/read-only';
+import { readingSettings, readOnlyQueryPostgres, type PostgresTarget } from '../../engine/services/warehouse/postgresql/read-only';
 import { queryRows } from '../../engine/services/warehouse/duckdb/results';
 import { SHOP_FLOW_NAME, SHOP_SERVERS_FLOW_NAME } from '../shop/flow';
 import { answerQuestions, FRESHNESS_SQL, questionSql, quartersSql, WAREHOUSE_TABLES, type Answers, type Period, type WarehouseDialect } from '../shop/questions';
@@ -47,9 +47,9 @@ async function withDuckDB<T>(file: string, work: (reading: Reading) => Promise<T
   }
 }
 
-/** A PostgreSQL warehouse: a connection per read (the page asks every 10 s), read in UTC with timestamps as text, like DuckDB's. */
+/** A PostgreSQL warehouse: a pool per read (the page asks every 10 s), read as the console reads it (readingSettings). */
 async function withPostgres<T>(target: PostgresTarget, work: (reading: Reading) => Promise<T>): Promise<T> {
-  const pool = new pg.Pool({ ...target, password: target.password || undefined, max: 4, connectionTimeoutMillis: 10_000, options: '-c TimeZone=UTC', types: { getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === 1184 || oid === 1114 ? (t: string) => t : pg.types.getTypeParser(oid, format ?? 'text')) } });
+  const pool = new pg.Pool({ ...readingSettings(target), max: 4 });
   pool.on('error', () => undefined);
   const rows = async (sql: string) => (await pool.query(sql)).rows as Record<string, unknown>[];
   try {

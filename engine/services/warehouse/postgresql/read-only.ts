@@ -34,6 +34,9 @@ const TYPES = {
     format === 'binary' ? pg.types.getTypeParser(oid, format) : oid === INT8 ? int8 : AS_TEXT.has(oid) ? (text: string) => text : pg.types.getTypeParser(oid, 'text'),
 };
 
+/** How a reader of the warehouse connects: the session in UTC, values as the DuckDB console gives them. */
+export const readingSettings = (target: PostgresTarget) => ({ ...target, password: target.password || undefined, connectionTimeoutMillis: 10_000, options: '-c TimeZone=UTC', types: TYPES });
+
 /**
  * The SQL console over a PostgreSQL warehouse, with the DuckDB console's rules: one statement that
  * only reads, in a READ ONLY transaction (a write, DDL or COPY fails there, whatever the text hides),
@@ -51,7 +54,7 @@ export async function readOnlyQueryPostgres(target: PostgresTarget, sql: string,
   const text = sql.trim().replace(/;\s*$/, '');
   // a query is read through an outer LIMIT (one row more tells that there were more); a plan is short
   const bounded = /^explain\b/i.test(code) ? text : `SELECT * FROM (\n${text}\n) AS console_query LIMIT ${limit + 1}`;
-  const client = new pg.Client({ ...target, password: target.password || undefined, connectionTimeoutMillis: 10_000, options: '-c TimeZone=UTC', types: TYPES });
+  const client = new pg.Client(readingSettings(target));
   client.on('error', () => undefined);
   try {
     await client.connect();
